@@ -1,0 +1,47 @@
+"""Numerically stable activations shared by every cell family.
+
+All functions are pure, keep the input dtype and never write into their argument.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["softmax", "sigmoid", "log_softmax"]
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax over the class axis (axis 0).
+
+    The per-column maximum is subtracted first, so logits of any finite size give
+    finite probabilities (``exp`` of a large logit would otherwise overflow).
+
+    Parameters
+    ----------
+    z : ndarray, shape (n_y, ...)
+        Logits; axis 0 indexes classes.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as ``z``
+        Probabilities summing to one over axis 0.
+    """
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """Logarithm of :func:`softmax`, computed without forming ``log(0)``."""
+    shifted = z - z.max(axis=0, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic sigmoid ``1 / (1 + exp(-z))``, stable for large ``|z|``.
+
+    Only ``exp(-|z|)`` is evaluated, which never overflows, and the branch for
+    negative ``z`` (``e / (1 + e)``) keeps full relative precision where the
+    naive form would overflow ``exp(-z)`` and round to zero.
+    """
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)

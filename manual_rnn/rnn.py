@@ -1,0 +1,323 @@
+r"""Vanilla tanh RNN with a softmax output layer: forward and backward by hand.
+
+Equations, for one time step with input ``x_t`` of shape ``(n_x, m)``::
+
+    a_t = tanh(Waa a_{t-1} + Wax x_t + ba)          # (n_a, m)
+    y_t = softmax(Wya a_t + by)                       # (n_y, m), softmax over axis 0
+
+Backward, given the gradient ``da_next`` of the loss with respect to ``a_t``::
+
+    dtanh   = (1 - a_t**2) * da_next                   # (n_a, m)
+    dxt     = Wax^T dtanh          dWax = dtanh x_t^T
+    da_prev = Waa^T dtanh          dWaa = dtanh a_{t-1}^T
+    dba     = sum over the batch axis of dtanh
+
+Through time, the gradient reaching ``a_t`` is the upstream ``da[:, :, t]``
+plus the ``da_prev`` carried back from step ``t + 1``; the weight gradients are
+sums over all steps, and ``da0`` is the ``da_prev`` left after step 0.
+
+The API (names, argument order, shapes, dictionary keys, cache tuples) is the
+one of the "RNN step by step" exercise. Every public function validates its
+input, keeps the input dtype (float32 or float64) and never modifies its
+arguments.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_array, check_cache, check_labels, check_parameters, common_dtype
+from .activations import softmax
+from .loss import cross_entropy_loss, output_layer_backward
+
+__all__ = [
+    "rnn_cell_forward",
+    "rnn_forward",
+    "rnn_cell_backward",
+    "rnn_backward",
+    "rnn_loss",
+    "rnn_loss_backward",
+]
+
+PARAMETER_KEYS = ("Wax", "Waa", "Wya", "ba", "by")
+
+
+def _parameter_shapes(parameters) -> dict[str, tuple]:
+    """Shapes implied by ``Wax`` and ``Wya`` (read first, so errors can name them)."""
+    Wax, Wya = parameters.get("Wax"), parameters.get("Wya")
+    n_a, n_x = Wax.shape if isinstance(Wax, np.ndarray) and Wax.ndim == 2 else (None, None)
+    n_y = Wya.shape[0] if isinstance(Wya, np.ndarray) and Wya.ndim == 2 else None
+    return {
+        "Wax": ((None, None), "n_a, n_x"),
+        "Waa": ((n_a, n_a), "n_a, n_a"),
+        "Wya": ((n_y, n_a), "n_y, n_a"),
+        "ba": ((n_a, 1), "n_a, 1"),
+        "by": ((n_y, 1), "n_y, 1"),
+    }
+
+
+def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
+    if not isinstance(parameters, dict):
+        return check_parameters(func, parameters, {})
+    return check_parameters(func, parameters, _parameter_shapes(parameters))
+
+
+def _cell_forward(xt, a_prev, p):
+    a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
+    yt_pred = softmax(p["Wya"] @ a_next + p["by"])
+    return a_next, yt_pred
+
+
+def rnn_cell_forward(xt: np.ndarray, a_prev: np.ndarray, parameters: dict):
+    """One forward step of the RNN cell.
+
+    Parameters
+    ----------
+    xt : ndarray, shape (n_x, m)
+        Input at time step t.
+    a_prev : ndarray, shape (n_a, m)
+        Hidden state at time step t - 1.
+    parameters : dict
+        ``Wax`` (n_a, n_x), ``Waa`` (n_a, n_a), ``Wya`` (n_y, n_a),
+        ``ba`` (n_a, 1), ``by`` (n_y, 1).
+
+    Returns
+    -------
+    a_next : ndarray, shape (n_a, m)
+    yt_pred : ndarray, shape (n_y, m)
+        Softmax over the class axis.
+    cache : tuple
+        ``(a_next, a_prev, xt, parameters)`` for :func:`rnn_cell_backward`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a float32/float64 ndarray (or ``parameters`` not a
+        dict), or the arrays do not share one dtype.
+    ValueError
+        If a shape disagrees with ``Wax``/``Wya``, a parameter key is missing or
+        an input holds NaN or infinity.
+    """
+    func = "rnn_cell_forward"
+    p = _check_parameters(func, parameters)
+    n_a, n_x = p["Wax"].shape
+    check_array(func, "xt", xt, (n_x, None), "n_x, m")
+    m = xt.shape[1]
+    check_array(func, "a_prev", a_prev, (n_a, m), "n_a, m")
+    common_dtype(func, xt=xt, a_prev=a_prev, **p)
+    a_next, yt_pred = _cell_forward(xt, a_prev, p)
+    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+
+
+def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
+    """Forward pass of the RNN over a whole sequence.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        Input at every time step.
+    a0 : ndarray, shape (n_a, m)
+        Initial hidden state.
+    parameters : dict
+        As for :func:`rnn_cell_forward`.
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        Hidden state at every time step.
+    y_pred : ndarray, shape (n_y, m, T_x)
+        Softmax prediction at every time step.
+    caches : tuple
+        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache of
+        :func:`rnn_cell_forward` at step ``t``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`rnn_cell_forward`, naming ``x`` or ``a0``.
+    """
+    func = "rnn_forward"
+    p = _check_parameters(func, parameters)
+    n_a, n_x = p["Wax"].shape
+    n_y = p["Wya"].shape[0]
+    check_array(func, "x", x, (n_x, None, None), "n_x, m, T_x")
+    _, m, T_x = x.shape
+    check_array(func, "a0", a0, (n_a, m), "n_a, m")
+    dtype = common_dtype(func, x=x, a0=a0, **p)
+
+    a = np.zeros((n_a, m, T_x), dtype=dtype)
+    y_pred = np.zeros((n_y, m, T_x), dtype=dtype)
+    cell_caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_prev, xt = a_next, x[:, :, t]
+        a_next, y_pred[:, :, t] = _cell_forward(xt, a_prev, p)
+        a[:, :, t] = a_next
+        cell_caches.append((a_next, a_prev, xt, parameters))
+    return a, y_pred, (cell_caches, x)
+
+
+def _cell_backward(da_next, a_next, a_prev, xt, p):
+    dtanh = (1 - a_next * a_next) * da_next
+    return {
+        "dxt": p["Wax"].T @ dtanh,
+        "da_prev": p["Waa"].T @ dtanh,
+        "dWax": dtanh @ xt.T,
+        "dWaa": dtanh @ a_prev.T,
+        "dba": dtanh.sum(axis=1, keepdims=True),
+    }
+
+
+def _check_cell_cache(func: str, name: str, cache):
+    a_next, a_prev, xt, parameters = check_cache(func, name, cache, 4)
+    p = _check_parameters(func, parameters)
+    n_a, n_x = p["Wax"].shape
+    check_array(func, f"{name}[2] (xt)", xt, (n_x, None), "n_x, m")
+    m = xt.shape[1]
+    check_array(func, f"{name}[0] (a_next)", a_next, (n_a, m), "n_a, m")
+    check_array(func, f"{name}[1] (a_prev)", a_prev, (n_a, m), "n_a, m")
+    return a_next, a_prev, xt, p
+
+
+def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
+    """Backward pass of one RNN cell step.
+
+    Parameters
+    ----------
+    da_next : ndarray, shape (n_a, m)
+        Gradient of the loss with respect to the cell's output ``a_next``.
+    cache : tuple
+        ``(a_next, a_prev, xt, parameters)`` from :func:`rnn_cell_forward`.
+
+    Returns
+    -------
+    gradients : dict
+        ``dxt`` (n_x, m), ``da_prev`` (n_a, m), ``dWax`` (n_a, n_x),
+        ``dWaa`` (n_a, n_a), ``dba`` (n_a, 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``cache`` is not the forward pass's 4-tuple or ``da_next`` does not
+        have the shape of ``a_next``.
+    """
+    func = "rnn_cell_backward"
+    a_next, a_prev, xt, p = _check_cell_cache(func, "cache", cache)
+    check_array(func, "da_next", da_next, a_next.shape, "n_a, m")
+    common_dtype(func, da_next=da_next, xt=xt, **p)
+    return _cell_backward(da_next, a_next, a_prev, xt, p)
+
+
+def _check_caches(func: str, caches):
+    cell_caches, x = check_cache(func, "caches", caches, 2)
+    if not isinstance(cell_caches, (list, tuple)) or not cell_caches:
+        raise ValueError(
+            f"{func}: caches[0] must be the non-empty list of cell caches from the forward "
+            f"pass, got {type(cell_caches).__name__}"
+        )
+    checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+    check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
+    return checked, x
+
+
+def rnn_backward(da: np.ndarray, caches: tuple) -> dict:
+    """Backward pass of the RNN through time.
+
+    ``T_x`` is read from ``da.shape``: a ``da`` shorter than the forward
+    sequence back-propagates through its first ``T_x`` steps only (the
+    gradients are those of the truncated sequence).
+
+    Parameters
+    ----------
+    da : ndarray, shape (n_a, m, T_x)
+        Upstream gradient of the loss with respect to every hidden state (for
+        the softmax loss, the ``da`` of :func:`rnn_loss_backward`).
+    caches : tuple
+        ``(list_of_cell_caches, x)`` from :func:`rnn_forward`.
+
+    Returns
+    -------
+    gradients : dict
+        ``dx`` (n_x, m, T_x), ``da0`` (n_a, m) the gradient with respect to the
+        initial hidden state, ``dWax`` (n_a, n_x), ``dWaa`` (n_a, n_a),
+        ``dba`` (n_a, 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``caches`` is not the forward pass's ``(list, x)`` tuple, or ``da``
+        does not have shape ``(n_a, m, T_x)`` with ``T_x`` at most the number
+        of cached steps.
+    """
+    func = "rnn_backward"
+    cell_caches, _ = _check_caches(func, caches)
+    a1, _, x1, p = cell_caches[0]
+    n_a, m = a1.shape
+    n_x = x1.shape[0]
+    check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
+    T_x = da.shape[2]
+    if not 1 <= T_x <= len(cell_caches):
+        raise ValueError(
+            f"{func}: da has T_x = {T_x} time steps but the caches hold "
+            f"{len(cell_caches)}; expected 1 <= T_x <= {len(cell_caches)}"
+        )
+    dtype = common_dtype(func, da=da, x=x1, **p)
+
+    dx = np.zeros((n_x, m, T_x), dtype=dtype)
+    dWax = np.zeros((n_a, n_x), dtype=dtype)
+    dWaa = np.zeros((n_a, n_a), dtype=dtype)
+    dba = np.zeros((n_a, 1), dtype=dtype)
+    da_prevt = np.zeros((n_a, m), dtype=dtype)
+    for t in reversed(range(T_x)):
+        a_next, a_prev, xt, _ = cell_caches[t]
+        g = _cell_backward(da[:, :, t] + da_prevt, a_next, a_prev, xt, p)
+        dx[:, :, t] = g["dxt"]
+        da_prevt = g["da_prev"]
+        dWax += g["dWax"]
+        dWaa += g["dWaa"]
+        dba += g["dba"]
+    return {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+def rnn_loss(y_pred: np.ndarray, labels: np.ndarray) -> np.floating:
+    """Mean softmax cross-entropy over batch and time; see :mod:`manual_rnn.loss`."""
+    return cross_entropy_loss(y_pred, labels)
+
+
+def rnn_loss_backward(y_pred: np.ndarray, labels: np.ndarray, caches: tuple) -> dict:
+    """Gradient of :func:`rnn_loss` through the output layer.
+
+    Parameters
+    ----------
+    y_pred : ndarray, shape (n_y, m, T_x)
+        Predictions of :func:`rnn_forward`.
+    labels : ndarray of int, shape (m, T_x)
+        True class indices in ``[0, n_y)``.
+    caches : tuple
+        ``(list_of_cell_caches, x)`` from :func:`rnn_forward`.
+
+    Returns
+    -------
+    gradients : dict
+        ``dWya`` (n_y, n_a), ``dby`` (n_y, 1), and ``da`` (n_a, m, T_x), the
+        upstream gradient on every hidden state, to pass to
+        :func:`rnn_backward`. Together with that function's result this is the
+        gradient of the loss with respect to every parameter, ``x`` and ``a0``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``y_pred``, ``labels`` and ``caches`` disagree in shape.
+    """
+    func = "rnn_loss_backward"
+    cell_caches, _ = _check_caches(func, caches)
+    a1, _, _, p = cell_caches[0]
+    n_a, m = a1.shape
+    n_y = p["Wya"].shape[0]
+    T_x = len(cell_caches)
+    check_array(func, "y_pred", y_pred, (n_y, m, T_x), "n_y, m, T_x")
+    check_labels(func, labels, m, T_x, n_y)
+    common_dtype(func, y_pred=y_pred, **p)
+    a = np.stack([c[0] for c in cell_caches], axis=-1)
+    dWya, dby, da = output_layer_backward(y_pred, labels, a, p["Wya"])
+    return {"dWya": dWya, "dby": dby, "da": da}
