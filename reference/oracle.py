@@ -1,0 +1,358 @@
+"""The autodiff oracle: reference forward passes and gradients, as NumPy dicts.
+
+Every function takes and returns NumPy arrays with the manual API's names and
+dictionary keys, computes in float64, and gets its gradients from ``jax.vjp``
+(fed the same upstream gradient the manual backward receives) or ``jax.grad``
+(of the same mean cross-entropy loss).
+
+Compile cost. ``jax.jit`` compiles once per distinct input shape, which would
+cost one compilation per drawn example in a property test. Every array is
+therefore zero-padded to a *bucket* shape before the jitted call and the result
+sliced back, so a handful of compiled programs serve all shapes. The padding is
+exact, not approximate:
+
+* padded hidden units have zero weights, zero bias and a zero initial state, so
+  they stay exactly zero in every family (``tanh(0) = 0``; an LSTM's padded
+  cell state stays ``0.5 * 0 + 0.5 * tanh(0) = 0``; a GRU's candidate is 0) and
+  feed nothing into the real units;
+* padded inputs, batch columns and time steps (appended at the end) receive a
+  zero upstream gradient and a zero loss weight, so they change no real
+  gradient;
+* padded classes get a ``-inf`` logit, so the softmax over the real classes is
+  unchanged.
+
+``tests/test_reference.py`` checks padded against unpadded results.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .families import FAMILIES, Family, get_family
+from .model import STEPS, output_logits, scan_sequence
+
+__all__ = [
+    "bucket",
+    "cell_forward",
+    "forward",
+    "cell_vjp",
+    "sequence_vjp",
+    "loss_and_gradients",
+    "cell_projection",
+    "sequence_projection",
+    "loss_value",
+]
+
+#: Smallest padded size of every dimension. Shapes up to it share one program.
+BUCKET_MINIMUM = {"n_x": 8, "n_a": 8, "n_y": 8, "m": 8, "T_x": 8}
+
+X_LAYOUT = (("n_x",), ("m",), ("T_x",))
+XT_LAYOUT = (("n_x",), ("m",))
+STATE_LAYOUT = (("n_a",), ("m",))
+SEQ_STATE_LAYOUT = (("n_a",), ("m",), ("T_x",))
+Y_LAYOUT = (("n_y",), ("m",), ("T_x",))
+YT_LAYOUT = (("n_y",), ("m",))
+
+
+def bucket(dims: dict[str, int], pad: bool = True) -> dict[str, int]:
+    """Padded size of each dimension: the next power of two, at least the minimum."""
+    if not pad:
+        return dict(dims)
+    return {
+        k: max(BUCKET_MINIMUM.get(k, 1), 1 << max(0, int(v) - 1).bit_length())
+        for k, v in dims.items()
+    }
+
+
+def _resize(arr: np.ndarray, layout, dims, to_dims, source_dims) -> np.ndarray:
+    """Move ``arr`` from the block sizes ``source_dims`` to ``to_dims`` on every axis."""
+    for axis, blocks in enumerate(layout):
+        if not blocks:
+            continue
+        pieces, start = [], 0
+        for name in blocks:
+            n_src, n_dst, n_real = source_dims[name], to_dims[name], dims[name]
+            piece = np.take(arr, np.arange(start, start + min(n_real, n_src)), axis=axis)
+            if n_dst > piece.shape[axis]:
+                widths = [(0, 0)] * arr.ndim
+                widths[axis] = (0, n_dst - piece.shape[axis])
+                piece = np.pad(piece, widths)
+            pieces.append(piece)
+            start += n_src
+        arr = np.concatenate(pieces, axis=axis)
+    return arr
+
+
+def _pad(arr, layout, dims, pdims):
+    return _resize(np.asarray(arr, dtype=np.float64), layout, dims, pdims, dims)
+
+
+def _unpad(arr, layout, dims, pdims):
+    return _resize(np.asarray(arr), layout, dims, dims, pdims)
+
+
+def _family(family) -> Family:
+    return family if isinstance(family, Family) else get_family(family)
+
+
+def _pad_parameters(fam: Family, parameters, dims, pdims):
+    return {k: _pad(parameters[k], lay, dims, pdims) for k, lay in fam.parameters.items()}
+
+
+def _dims_of(fam: Family, parameters, m: int, T_x: int | None = None) -> dict[str, int]:
+    W, _ = fam.output_keys
+    n_y, n_a = np.shape(parameters[W])
+    first = fam.recurrent_keys[0]
+    lay = fam.parameters[first]
+    n_cols = np.shape(parameters[first])[1]
+    n_x = n_cols - (n_a if "n_a" in lay[1] else 0)
+    dims = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m}
+    if T_x is not None:
+        dims["T_x"] = T_x
+    return dims
+
+
+def _class_mask(dims, pdims):
+    return np.arange(pdims["n_y"]) < dims["n_y"]
+
+
+def _initial_state(fam: Family, a0):
+    return (a0,) + tuple(jnp.zeros_like(a0) for _ in fam.states[1:])
+
+
+# --- jitted programs (module level, so the compile cache is shared) ----------
+
+
+@partial(jax.jit, static_argnames="name")
+def _cell_forward_jit(name, p, xt, state, class_mask):
+    fam = FAMILIES[name]
+    new = STEPS[fam.model](p, state, xt)
+    W, b = fam.output_keys
+    return new, jax.nn.softmax(output_logits(p[W], p[b], new[0], class_mask), axis=0)
+
+
+@partial(jax.jit, static_argnames="name")
+def _forward_jit(name, p, x, a0, class_mask):
+    fam = FAMILIES[name]
+    states = scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)
+    W, b = fam.output_keys
+    return states, jax.nn.softmax(output_logits(p[W], p[b], states[0], class_mask), axis=0)
+
+
+def _cell_projection_impl(name, p, xt, state, cotangents):
+    new = STEPS[FAMILIES[name].model](p, state, xt)
+    return sum(jnp.vdot(c, s) for c, s in zip(cotangents, new))
+
+
+def _sequence_projection_impl(name, p, x, a0, da):
+    fam = FAMILIES[name]
+    a = scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)[0]
+    return jnp.vdot(da, a)
+
+
+def _loss_impl(name, p, x, a0, labels, weights, class_mask):
+    fam = FAMILIES[name]
+    a = scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)[0]
+    W, b = fam.output_keys
+    logp = jax.nn.log_softmax(output_logits(p[W], p[b], a, class_mask), axis=0)
+    picked = jnp.take_along_axis(logp, labels[None], axis=0)[0]
+    return -jnp.sum(weights * picked)
+
+
+@partial(jax.jit, static_argnames="name")
+def _cell_vjp_jit(name, p, xt, state, cotangents):
+    step = STEPS[FAMILIES[name].model]
+    _, pullback = jax.vjp(lambda p, xt, state: step(p, state, xt), p, xt, state)
+    return pullback(tuple(cotangents))
+
+
+@partial(jax.jit, static_argnames="name")
+def _sequence_vjp_jit(name, p, x, a0, da):
+    fam = FAMILIES[name]
+
+    def a_of(p, x, a0):
+        return scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)[0]
+
+    _, pullback = jax.vjp(a_of, p, x, a0)
+    return pullback(da)
+
+
+_loss_and_grad_jit = jax.jit(
+    jax.value_and_grad(_loss_impl, argnums=(1, 2, 3)), static_argnames="name"
+)
+_loss_jit = jax.jit(_loss_impl, static_argnames="name")
+_cell_projection_jit = jax.jit(_cell_projection_impl, static_argnames="name")
+_sequence_projection_jit = jax.jit(_sequence_projection_impl, static_argnames="name")
+
+
+# --- public API: NumPy in, NumPy out, the manual API's keys ----------------
+
+
+def cell_forward(family, xt, states_prev, parameters, *, pad=True) -> dict:
+    """Reference cell step: ``{"a_next", ["c_next",] "yt_pred"}``.
+
+    ``states_prev`` is ``(a_prev,)`` or ``(a_prev, c_prev)``.
+    """
+    fam = _family(family)
+    dims = _dims_of(fam, parameters, np.shape(xt)[1])
+    pdims = bucket(dims, pad)
+    p = _pad_parameters(fam, parameters, dims, pdims)
+    state = tuple(_pad(s, STATE_LAYOUT, dims, pdims) for s in states_prev)
+    new, y = _cell_forward_jit(
+        fam.name, p, _pad(xt, XT_LAYOUT, dims, pdims), state, _class_mask(dims, pdims)
+    )
+    out = {f"{s}_next": _unpad(v, STATE_LAYOUT, dims, pdims) for s, v in zip(fam.states, new)}
+    out["yt_pred"] = _unpad(y, YT_LAYOUT, dims, pdims)
+    return out
+
+
+def forward(family, x, a0, parameters, *, pad=True) -> dict:
+    """Reference sequence forward: ``{"a", ["c",] "y_pred"}``, each ``(n, m, T_x)``."""
+    fam = _family(family)
+    _, m, T_x = np.shape(x)
+    dims = _dims_of(fam, parameters, m, T_x)
+    pdims = bucket(dims, pad)
+    p = _pad_parameters(fam, parameters, dims, pdims)
+    states, y = _forward_jit(
+        fam.name,
+        p,
+        _pad(x, X_LAYOUT, dims, pdims),
+        _pad(a0, STATE_LAYOUT, dims, pdims),
+        _class_mask(dims, pdims),
+    )
+    out = {s: _unpad(v, SEQ_STATE_LAYOUT, dims, pdims) for s, v in zip(fam.states, states)}
+    out["y_pred"] = _unpad(y, Y_LAYOUT, dims, pdims)
+    return out
+
+
+def _parameter_gradients(fam, keys, grads, dims, pdims):
+    return {f"d{k}": _unpad(grads[k], fam.parameters[k], dims, pdims) for k in keys}
+
+
+def cell_vjp(family, xt, states_prev, parameters, cotangents, *, pad=True) -> dict:
+    """VJP of one cell step, with the keys of the family's cell backward.
+
+    ``cotangents`` are the upstream gradients on the step's new states, in the
+    order of ``family.states`` (``(da_next,)`` or ``(da_next, dc_next)``).
+    """
+    fam = _family(family)
+    dims = _dims_of(fam, parameters, np.shape(xt)[1])
+    pdims = bucket(dims, pad)
+    p = _pad_parameters(fam, parameters, dims, pdims)
+    pad_state = partial(_pad, layout=STATE_LAYOUT, dims=dims, pdims=pdims)
+    gp, gx, gs = _cell_vjp_jit(
+        fam.name,
+        p,
+        _pad(xt, XT_LAYOUT, dims, pdims),
+        tuple(pad_state(s) for s in states_prev),
+        tuple(pad_state(c) for c in cotangents),
+    )
+    out = {"dxt": _unpad(gx, XT_LAYOUT, dims, pdims)}
+    for s, g in zip(fam.states, gs):
+        out[f"d{s}_prev"] = _unpad(g, STATE_LAYOUT, dims, pdims)
+    out.update(_parameter_gradients(fam, fam.recurrent_keys, gp, dims, pdims))
+    return out
+
+
+def sequence_vjp(family, x, a0, parameters, da, *, pad=True) -> dict:
+    """VJP of the hidden-state sequence ``a`` fed the upstream ``da``.
+
+    Returns the keys of the family's sequence backward: ``dx, da0`` and one
+    ``d<key>`` per recurrent parameter.
+    """
+    fam = _family(family)
+    _, m, T_x = np.shape(x)
+    dims = _dims_of(fam, parameters, m, T_x)
+    pdims = bucket(dims, pad)
+    gp, gx, ga0 = _sequence_vjp_jit(
+        fam.name,
+        _pad_parameters(fam, parameters, dims, pdims),
+        _pad(x, X_LAYOUT, dims, pdims),
+        _pad(a0, STATE_LAYOUT, dims, pdims),
+        _pad(da, SEQ_STATE_LAYOUT, dims, pdims),
+    )
+    out = {"dx": _unpad(gx, X_LAYOUT, dims, pdims), "da0": _unpad(ga0, STATE_LAYOUT, dims, pdims)}
+    out.update(_parameter_gradients(fam, fam.recurrent_keys, gp, dims, pdims))
+    return out
+
+
+def _loss_arguments(fam, x, a0, parameters, labels, pad):
+    _, m, T_x = np.shape(x)
+    dims = _dims_of(fam, parameters, m, T_x)
+    pdims = bucket(dims, pad)
+    labels_p = np.zeros((pdims["m"], pdims["T_x"]), dtype=np.int32)
+    labels_p[:m, :T_x] = labels
+    weights = np.zeros((pdims["m"], pdims["T_x"]))
+    weights[:m, :T_x] = 1.0 / (m * T_x)
+    args = (
+        _pad_parameters(fam, parameters, dims, pdims),
+        _pad(x, X_LAYOUT, dims, pdims),
+        _pad(a0, STATE_LAYOUT, dims, pdims),
+        labels_p,
+        weights,
+        _class_mask(dims, pdims),
+    )
+    return args, dims, pdims
+
+
+def loss_and_gradients(family, x, a0, parameters, labels, *, pad=True):
+    """The mean cross-entropy loss and ``jax.grad`` of it.
+
+    Returns
+    -------
+    loss : float
+    gradients : dict
+        ``dx, da0``, one ``d<key>`` per recurrent parameter, and the output
+        layer's (``dWya, dby`` for the RNN, ``dWy, dby`` for gated cells).
+    """
+    fam = _family(family)
+    args, dims, pdims = _loss_arguments(fam, x, a0, parameters, labels, pad)
+    loss, (gp, gx, ga0) = _loss_and_grad_jit(fam.name, *args)
+    out = {"dx": _unpad(gx, X_LAYOUT, dims, pdims), "da0": _unpad(ga0, STATE_LAYOUT, dims, pdims)}
+    out.update(_parameter_gradients(fam, fam.parameters, gp, dims, pdims))
+    return float(loss), out
+
+
+def loss_value(family, x, a0, parameters, labels, *, pad=True) -> float:
+    """The mean cross-entropy loss alone (for finite differences)."""
+    fam = _family(family)
+    args, _, _ = _loss_arguments(fam, x, a0, parameters, labels, pad)
+    return float(_loss_jit(fam.name, *args))
+
+
+def cell_projection(family, xt, states_prev, parameters, cotangents, *, pad=True) -> float:
+    """``sum_s <cotangent_s, new_state_s>``: the scalar whose gradient is :func:`cell_vjp`."""
+    fam = _family(family)
+    dims = _dims_of(fam, parameters, np.shape(xt)[1])
+    pdims = bucket(dims, pad)
+    pad_state = partial(_pad, layout=STATE_LAYOUT, dims=dims, pdims=pdims)
+    return float(
+        _cell_projection_jit(
+            fam.name,
+            _pad_parameters(fam, parameters, dims, pdims),
+            _pad(xt, XT_LAYOUT, dims, pdims),
+            tuple(pad_state(s) for s in states_prev),
+            tuple(pad_state(c) for c in cotangents),
+        )
+    )
+
+
+def sequence_projection(family, x, a0, parameters, da, *, pad=True) -> float:
+    """``<da, a>``: the scalar whose gradient is :func:`sequence_vjp`."""
+    fam = _family(family)
+    _, m, T_x = np.shape(x)
+    dims = _dims_of(fam, parameters, m, T_x)
+    pdims = bucket(dims, pad)
+    return float(
+        _sequence_projection_jit(
+            fam.name,
+            _pad_parameters(fam, parameters, dims, pdims),
+            _pad(x, X_LAYOUT, dims, pdims),
+            _pad(a0, STATE_LAYOUT, dims, pdims),
+            _pad(da, SEQ_STATE_LAYOUT, dims, pdims),
+        )
+    )
