@@ -1,0 +1,430 @@
+r"""GRU with a softmax output layer: forward and backward by hand.
+
+Every gate weight has shape ``(n_a, n_a + n_x)`` and acts on the concatenation
+``s_t = [a_{t-1}; x_t]`` of shape ``(n_a + n_x, m)``, hidden state first. For
+one time step::
+
+    z_t  = sigmoid(Wz s_t + bz)                       # update gate, (n_a, m)
+    r_t  = sigmoid(Wr s_t + br)                       # reset gate,  (n_a, m)
+    cc_t = tanh(Wc [r_t * a_{t-1}; x_t] + bc)         # candidate,   (n_a, m)
+    a_t  = z_t * a_{t-1} + (1 - z_t) * cc_t
+    y_t  = softmax(Wy a_t + by)                       # (n_y, m), softmax over axis 0
+
+The update gate weights the *old* state, as in Cho et al. (2014), PyTorch and
+d2l.ai (some texts swap ``z_t`` and ``1 - z_t``).
+
+Two placements of the reset gate are provided, chosen by the keyword-only
+``reset_after`` argument of the forward functions. With ``Wc = [Wc_a | Wc_x]``
+split into its ``(n_a, n_a)`` and ``(n_a, n_x)`` column blocks:
+
+* ``reset_after=False`` (default, Cho et al. 2014): the reset gate scales the
+  old state *before* the hidden matmul, as in the line above,
+  ``cc_t = tanh(Wc_a (r_t * a_{t-1}) + Wc_x x_t + bc)``.
+* ``reset_after=True`` (the cuDNN / PyTorch placement, here without their
+  separate hidden bias): it scales the matmul's *result*,
+  ``cc_t = tanh(Wc_x x_t + r_t * (Wc_a a_{t-1}) + bc)``.
+
+The default is reset-before because it is the original paper's GRU and the one
+the concatenated parameter layout expresses directly: ``Wc`` acts on one
+concatenated vector ``[r_t * a_{t-1}; x_t]`` exactly as ``Wz`` and ``Wr`` act on
+``s_t``. Reset-after needs ``Wc`` split into its blocks; cuDNN prefers it because
+the hidden matmuls of all three gates then take ``a_{t-1}`` alone and fuse into
+one per step.
+
+Backward, given the gradient ``da_next`` of the loss with respect to ``a_t``
+(``dX_pre`` is the gradient with respect to the pre-activation of ``X``)::
+
+    dz_pre = da_next * (a_{t-1} - cc_t) * z_t * (1 - z_t)
+    dc_pre = da_next * (1 - z_t) * (1 - cc_t**2)
+    dxt_c  = Wc_x^T dc_pre
+
+    reset before:  dra = Wc_a^T dc_pre                 # gradient on r_t * a_{t-1}
+                   dr = dra * a_{t-1}                  da_prev_c = dra * r_t
+                   dWc = dc_pre [r_t * a_{t-1}; x_t]^T
+    reset after:   dh = dc_pre * r_t                   # gradient on Wc_a a_{t-1}
+                   dr = dc_pre * (Wc_a a_{t-1})        da_prev_c = Wc_a^T dh
+                   dWc = [dh a_{t-1}^T | dc_pre x_t^T]
+
+    dr_pre  = dr * r_t * (1 - r_t)
+    [ds_a; ds_x] = Wz^T dz_pre + Wr^T dr_pre            # through both gates' inputs s_t
+    da_prev = da_next * z_t + ds_a + da_prev_c          # direct + gates + candidate
+    dxt     = ds_x + dxt_c
+    dWz = dz_pre s_t^T        dWr = dr_pre s_t^T
+    dbz, dbr, dbc = sums over the batch axis of dz_pre, dr_pre, dc_pre
+
+Through time, the gradient reaching ``a_t`` is the upstream ``da[:, :, t]``
+plus the ``da_prev`` carried back from step ``t + 1``; the weight gradients are
+sums over all steps, and ``da0`` is the ``da_prev`` left after step 0.
+
+The API (names, argument order, shapes, dictionary keys, cache tuples) follows
+the one of the "RNN step by step" exercise's RNN and LSTM. Every public function
+validates its input, keeps the input dtype (float32 or float64) and never
+modifies its arguments.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_array, check_cache, check_labels, check_parameters, common_dtype
+from .activations import sigmoid, softmax
+from .loss import cross_entropy_loss, output_layer_backward
+
+__all__ = [
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_cell_backward",
+    "gru_backward",
+    "gru_loss",
+    "gru_loss_backward",
+]
+
+PARAMETER_KEYS = ("Wz", "bz", "Wr", "br", "Wc", "bc", "Wy", "by")
+
+_GATE_DIMS = "n_a, n_a + n_x"
+
+
+def _parameter_shapes(parameters) -> dict[str, tuple]:
+    """Shapes implied by ``Wz`` and ``Wy`` (read first, so errors can name them)."""
+    Wz, Wy = parameters.get("Wz"), parameters.get("Wy")
+    n_a, n_ax = Wz.shape if isinstance(Wz, np.ndarray) and Wz.ndim == 2 else (None, None)
+    if n_ax is not None and n_ax - n_a < 1:
+        # n_x is invalid: _check_parameters reports it once Wz itself is checked.
+        n_a = n_ax = None
+    n_y = Wy.shape[0] if isinstance(Wy, np.ndarray) and Wy.ndim == 2 else None
+    return {
+        "Wz": ((None, None), _GATE_DIMS),
+        "bz": ((n_a, 1), "n_a, 1"),
+        "Wr": ((n_a, n_ax), _GATE_DIMS),
+        "br": ((n_a, 1), "n_a, 1"),
+        "Wc": ((n_a, n_ax), _GATE_DIMS),
+        "bc": ((n_a, 1), "n_a, 1"),
+        "Wy": ((n_y, n_a), "n_y, n_a"),
+        "by": ((n_y, 1), "n_y, 1"),
+    }
+
+
+def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
+    if not isinstance(parameters, dict):
+        return check_parameters(func, parameters, {})
+    p = check_parameters(func, parameters, _parameter_shapes(parameters))
+    n_a, n_ax = p["Wz"].shape
+    if n_ax - n_a < 1:
+        raise ValueError(
+            f"{func}: parameters['Wz'] must have shape ({_GATE_DIMS}) with n_x >= 1, got "
+            f"shape {p['Wz'].shape}, which gives n_a = {n_a} and n_x = {n_ax - n_a}"
+        )
+    return p
+
+
+def _check_reset_after(func: str, name: str, reset_after) -> bool:
+    if not isinstance(reset_after, (bool, np.bool_)):
+        raise TypeError(f"{func}: {name} must be a bool, got {type(reset_after).__name__}")
+    return bool(reset_after)
+
+
+def _cell_forward(xt, a_prev, p, reset_after):
+    n_a = a_prev.shape[0]
+    s = np.concatenate([a_prev, xt])
+    zt = sigmoid(p["Wz"] @ s + p["bz"])
+    rt = sigmoid(p["Wr"] @ s + p["br"])
+    if reset_after:
+        Wc_a, Wc_x = p["Wc"][:, :n_a], p["Wc"][:, n_a:]
+        cct = np.tanh(Wc_x @ xt + rt * (Wc_a @ a_prev) + p["bc"])
+    else:
+        cct = np.tanh(p["Wc"] @ np.concatenate([rt * a_prev, xt]) + p["bc"])
+    a_next = zt * a_prev + (1 - zt) * cct
+    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
+    return a_next, yt_pred, zt, rt, cct
+
+
+def gru_cell_forward(
+    xt: np.ndarray, a_prev: np.ndarray, parameters: dict, *, reset_after: bool = False
+):
+    """One forward step of the GRU cell.
+
+    Parameters
+    ----------
+    xt : ndarray, shape (n_x, m)
+        Input at time step t.
+    a_prev : ndarray, shape (n_a, m)
+        Hidden state at time step t - 1.
+    parameters : dict
+        ``Wz``, ``Wr``, ``Wc`` (n_a, n_a + n_x) acting on ``[a_prev; xt]``;
+        ``bz``, ``br``, ``bc`` (n_a, 1); ``Wy`` (n_y, n_a); ``by`` (n_y, 1).
+    reset_after : bool, keyword-only
+        Where the reset gate acts: ``False`` (default) scales ``a_prev`` before
+        the candidate's hidden matmul, ``True`` scales that matmul's result.
+        See the module docstring.
+
+    Returns
+    -------
+    a_next : ndarray, shape (n_a, m)
+    yt_pred : ndarray, shape (n_y, m)
+        Softmax over the class axis.
+    cache : tuple
+        ``(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)`` for
+        :func:`gru_cell_backward`: ``zt``, ``rt`` and ``cct`` (n_a, m) are the
+        update gate, the reset gate and the candidate state.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a float32/float64 ndarray (or ``parameters`` not a
+        dict), the arrays do not share one dtype, or ``reset_after`` is not a
+        bool.
+    ValueError
+        If a shape disagrees with ``Wz``/``Wy``, ``Wz`` leaves ``n_x < 1``, a
+        parameter key is missing or an input holds NaN or infinity.
+    """
+    func = "gru_cell_forward"
+    reset_after = _check_reset_after(func, "reset_after", reset_after)
+    p = _check_parameters(func, parameters)
+    n_a, n_ax = p["Wz"].shape
+    check_array(func, "xt", xt, (n_ax - n_a, None), "n_x, m")
+    m = xt.shape[1]
+    check_array(func, "a_prev", a_prev, (n_a, m), "n_a, m")
+    common_dtype(func, xt=xt, a_prev=a_prev, **p)
+    a_next, yt_pred, zt, rt, cct = _cell_forward(xt, a_prev, p, reset_after)
+    return a_next, yt_pred, (a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)
+
+
+def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after: bool = False):
+    """Forward pass of the GRU over a whole sequence.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        Input at every time step.
+    a0 : ndarray, shape (n_a, m)
+        Initial hidden state.
+    parameters : dict
+        As for :func:`gru_cell_forward`.
+    reset_after : bool, keyword-only
+        As for :func:`gru_cell_forward`.
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        Hidden state at every time step.
+    y_pred : ndarray, shape (n_y, m, T_x)
+        Softmax prediction at every time step.
+    caches : tuple
+        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache of
+        :func:`gru_cell_forward` at step ``t``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`gru_cell_forward`, naming ``x`` or ``a0``.
+    """
+    func = "gru_forward"
+    reset_after = _check_reset_after(func, "reset_after", reset_after)
+    p = _check_parameters(func, parameters)
+    n_a, n_ax = p["Wz"].shape
+    n_y = p["Wy"].shape[0]
+    check_array(func, "x", x, (n_ax - n_a, None, None), "n_x, m, T_x")
+    _, m, T_x = x.shape
+    check_array(func, "a0", a0, (n_a, m), "n_a, m")
+    dtype = common_dtype(func, x=x, a0=a0, **p)
+
+    a = np.zeros((n_a, m, T_x), dtype=dtype)
+    y_pred = np.zeros((n_y, m, T_x), dtype=dtype)
+    cell_caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_prev, xt = a_next, x[:, :, t]
+        a_next, y_pred[:, :, t], zt, rt, cct = _cell_forward(xt, a_prev, p, reset_after)
+        a[:, :, t] = a_next
+        cell_caches.append((a_next, a_prev, zt, rt, cct, xt, parameters, reset_after))
+    return a, y_pred, (cell_caches, x)
+
+
+def _cell_backward(da_next, cache):
+    a_next, a_prev, zt, rt, cct, xt, p, reset_after = cache
+    n_a = a_prev.shape[0]
+    Wc_a, Wc_x = p["Wc"][:, :n_a], p["Wc"][:, n_a:]
+    dz_pre = da_next * (a_prev - cct) * zt * (1 - zt)
+    dc_pre = da_next * (1 - zt) * (1 - cct * cct)
+    dxt_c = Wc_x.T @ dc_pre
+    if reset_after:
+        dh = dc_pre * rt
+        dWc = np.concatenate([dh @ a_prev.T, dc_pre @ xt.T], axis=1)
+        dr = dc_pre * (Wc_a @ a_prev)
+        da_prev_c = Wc_a.T @ dh
+    else:
+        dWc = dc_pre @ np.concatenate([rt * a_prev, xt]).T
+        dra = Wc_a.T @ dc_pre
+        dr = dra * a_prev
+        da_prev_c = dra * rt
+    dr_pre = dr * rt * (1 - rt)
+    s = np.concatenate([a_prev, xt])
+    ds = p["Wz"].T @ dz_pre + p["Wr"].T @ dr_pre
+    return {
+        "dxt": ds[n_a:] + dxt_c,
+        "da_prev": da_next * zt + ds[:n_a] + da_prev_c,
+        "dWz": dz_pre @ s.T,
+        "dbz": dz_pre.sum(axis=1, keepdims=True),
+        "dWr": dr_pre @ s.T,
+        "dbr": dr_pre.sum(axis=1, keepdims=True),
+        "dWc": dWc,
+        "dbc": dc_pre.sum(axis=1, keepdims=True),
+    }
+
+
+def _check_cell_cache(func: str, name: str, cache):
+    a_next, a_prev, zt, rt, cct, xt, parameters, reset_after = check_cache(func, name, cache, 8)
+    p = _check_parameters(func, parameters)
+    n_a, n_ax = p["Wz"].shape
+    check_array(func, f"{name}[5] (xt)", xt, (n_ax - n_a, None), "n_x, m")
+    m = xt.shape[1]
+    states = {"a_next": a_next, "a_prev": a_prev, "zt": zt, "rt": rt, "cct": cct}
+    for i, (label, value) in enumerate(states.items()):
+        check_array(func, f"{name}[{i}] ({label})", value, (n_a, m), "n_a, m")
+    reset_after = _check_reset_after(func, f"{name}[7] (reset_after)", reset_after)
+    return a_next, a_prev, zt, rt, cct, xt, p, reset_after
+
+
+def gru_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
+    """Backward pass of one GRU cell step.
+
+    The variant (``reset_after``) is read from the cache.
+
+    Parameters
+    ----------
+    da_next : ndarray, shape (n_a, m)
+        Gradient of the loss with respect to the cell's output ``a_next``.
+    cache : tuple
+        ``(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)`` from
+        :func:`gru_cell_forward`.
+
+    Returns
+    -------
+    gradients : dict
+        ``dxt`` (n_x, m), ``da_prev`` (n_a, m), ``dWz``, ``dWr``, ``dWc``
+        (n_a, n_a + n_x), ``dbz``, ``dbr``, ``dbc`` (n_a, 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``cache`` is not the forward pass's 8-tuple or ``da_next`` does not
+        have the shape of ``a_next``.
+    """
+    func = "gru_cell_backward"
+    checked = _check_cell_cache(func, "cache", cache)
+    a_next, xt, p = checked[0], checked[5], checked[6]
+    check_array(func, "da_next", da_next, a_next.shape, "n_a, m")
+    common_dtype(func, da_next=da_next, xt=xt, **p)
+    return _cell_backward(da_next, checked)
+
+
+def _check_caches(func: str, caches):
+    cell_caches, x = check_cache(func, "caches", caches, 2)
+    if not isinstance(cell_caches, (list, tuple)) or not cell_caches:
+        raise ValueError(
+            f"{func}: caches[0] must be the non-empty list of cell caches from the forward "
+            f"pass, got {type(cell_caches).__name__}"
+        )
+    checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+    check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
+    return checked, x
+
+
+def gru_backward(da: np.ndarray, caches: tuple) -> dict:
+    """Backward pass of the GRU through time.
+
+    ``T_x`` is read from ``da.shape``: a ``da`` shorter than the forward
+    sequence back-propagates through its first ``T_x`` steps only (the
+    gradients are those of the truncated sequence). Each step's variant
+    (``reset_after``) is read from its cache.
+
+    Parameters
+    ----------
+    da : ndarray, shape (n_a, m, T_x)
+        Upstream gradient of the loss with respect to every hidden state (for
+        the softmax loss, the ``da`` of :func:`gru_loss_backward`).
+    caches : tuple
+        ``(list_of_cell_caches, x)`` from :func:`gru_forward`.
+
+    Returns
+    -------
+    gradients : dict
+        ``dx`` (n_x, m, T_x), ``da0`` (n_a, m) the gradient with respect to the
+        initial hidden state, ``dWz``, ``dWr``, ``dWc`` (n_a, n_a + n_x),
+        ``dbz``, ``dbr``, ``dbc`` (n_a, 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``caches`` is not the forward pass's ``(list, x)`` tuple, or ``da``
+        does not have shape ``(n_a, m, T_x)`` with ``T_x`` at most the number
+        of cached steps.
+    """
+    func = "gru_backward"
+    cell_caches, _ = _check_caches(func, caches)
+    a1, x1, p = cell_caches[0][0], cell_caches[0][5], cell_caches[0][6]
+    n_a, m = a1.shape
+    n_x = x1.shape[0]
+    check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
+    T_x = da.shape[2]
+    if not 1 <= T_x <= len(cell_caches):
+        raise ValueError(
+            f"{func}: da has T_x = {T_x} time steps but the caches hold "
+            f"{len(cell_caches)}; expected 1 <= T_x <= {len(cell_caches)}"
+        )
+    dtype = common_dtype(func, da=da, x=x1, **p)
+
+    dx = np.zeros((n_x, m, T_x), dtype=dtype)
+    grads = {k: np.zeros_like(p[k[1:]]) for k in ("dWz", "dbz", "dWr", "dbr", "dWc", "dbc")}
+    da_prevt = np.zeros((n_a, m), dtype=dtype)
+    for t in reversed(range(T_x)):
+        g = _cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
+        dx[:, :, t] = g["dxt"]
+        da_prevt = g["da_prev"]
+        for k in grads:
+            grads[k] += g[k]
+    return {"dx": dx, "da0": da_prevt, **grads}
+
+
+def gru_loss(y_pred: np.ndarray, labels: np.ndarray) -> np.floating:
+    """Mean softmax cross-entropy over batch and time; see :mod:`manual_rnn.loss`."""
+    return cross_entropy_loss(y_pred, labels)
+
+
+def gru_loss_backward(y_pred: np.ndarray, labels: np.ndarray, caches: tuple) -> dict:
+    """Gradient of :func:`gru_loss` through the output layer.
+
+    Parameters
+    ----------
+    y_pred : ndarray, shape (n_y, m, T_x)
+        Predictions of :func:`gru_forward`.
+    labels : ndarray of int, shape (m, T_x)
+        True class indices in ``[0, n_y)``.
+    caches : tuple
+        ``(list_of_cell_caches, x)`` from :func:`gru_forward`.
+
+    Returns
+    -------
+    gradients : dict
+        ``dWy`` (n_y, n_a), ``dby`` (n_y, 1), and ``da`` (n_a, m, T_x), the
+        upstream gradient on every hidden state, to pass to
+        :func:`gru_backward`. Together with that function's result this is the
+        gradient of the loss with respect to every parameter, ``x`` and ``a0``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``y_pred``, ``labels`` and ``caches`` disagree in shape.
+    """
+    func = "gru_loss_backward"
+    cell_caches, _ = _check_caches(func, caches)
+    a1, p = cell_caches[0][0], cell_caches[0][6]
+    n_a, m = a1.shape
+    n_y = p["Wy"].shape[0]
+    T_x = len(cell_caches)
+    check_array(func, "y_pred", y_pred, (n_y, m, T_x), "n_y, m, T_x")
+    check_labels(func, labels, m, T_x, n_y)
+    common_dtype(func, y_pred=y_pred, **p)
+    a = np.stack([c[0] for c in cell_caches], axis=-1)
+    dWy, dby, da = output_layer_backward(y_pred, labels, a, p["Wy"])
+    return {"dWy": dWy, "dby": dby, "da": da}

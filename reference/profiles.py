@@ -1,0 +1,45 @@
+"""Hypothesis settings profiles shared by the test suite and ``rnn-verify``.
+
+Chosen by the ``HYPOTHESIS_PROFILE`` environment variable; with ``CI`` set and
+no explicit choice, the ``ci`` profile (Hypothesis itself loads a profile of
+that name when ``CI`` is set). JAX-backed properties have no deadline: the
+first example of a new bucket shape includes a compilation.
+
+========== ============ ============ ===============================================
+profile    examples     derandomized use
+========== ============ ============ ===============================================
+dev        30           no           quick local runs
+ci         60           yes          ``make test`` on CI: reproducible, sized for 2 cores
+thorough   1000         no           long runs hunting rare failures (with pytest-xdist)
+mutation   10           yes          ``make mutation``: many runs of the suite
+========== ============ ============ ===============================================
+
+The counts are per test (one property, one family, one dtype).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+
+PROFILES = {
+    "dev": dict(max_examples=30),
+    "ci": dict(max_examples=60, derandomize=True),
+    "thorough": dict(max_examples=1000),
+    "mutation": dict(max_examples=10, derandomize=True),
+}
+
+
+def register_profiles() -> str:
+    """Register every profile and load the one the environment asks for; return its name."""
+    for name, kwargs in PROFILES.items():
+        settings.register_profile(name, **_COMMON, **kwargs)
+    default = "ci" if os.environ.get("CI") else "dev"
+    name = os.environ.get("HYPOTHESIS_PROFILE", default)
+    if name not in PROFILES:
+        raise ValueError(f"HYPOTHESIS_PROFILE={name!r} is not one of {sorted(PROFILES)}")
+    settings.load_profile(name)
+    return name

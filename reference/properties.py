@@ -1,0 +1,611 @@
+"""The properties every implementation of the API must satisfy, defined once.
+
+Each property is a function ``prop(impl, case) -> list[ArrayComparison]`` that
+raises :class:`PropertyFailure` (an ``AssertionError``) when the implementation
+is wrong, and :class:`PropertySkipped` when it lacks a function the property
+needs. The pytest suite and the ``rnn-verify`` command both drive these same
+functions; neither has a copy.
+
+A user's function that raises, returns ``None``, or returns the wrong
+structure, keys, shapes or dtype fails the property with that reason: the
+harness never crashes on the code it checks.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import importlib.util
+import sys
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import oracle
+from .compare import (
+    FINITE_DIFFERENCE,
+    FD_STEP,
+    ArrayComparison,
+    GradientMismatch,
+    assert_close,
+    compare_arrays,
+    tolerance_for,
+)
+from .families import Family
+from .strategies import Case
+
+__all__ = [
+    "Implementation",
+    "PropertyFailure",
+    "PropertySkipped",
+    "PROPERTIES",
+    "load_implementation",
+]
+
+
+class PropertyFailure(AssertionError):
+    """The implementation violates a property; the message says where."""
+
+    def __init__(self, message: str, comparisons: list[ArrayComparison] | None = None):
+        super().__init__(message)
+        self.comparisons = comparisons or []
+
+
+class PropertySkipped(Exception):
+    """The implementation lacks a function this property needs."""
+
+
+class ImplementationError(Exception):
+    """An implementation could not be loaded."""
+
+
+def load_implementation(spec: str) -> types.ModuleType:
+    """Import a module by dotted name or from a path to a ``.py`` file.
+
+    Raises
+    ------
+    ImplementationError
+        If nothing can be imported from ``spec``; the message says why.
+    """
+    path = Path(spec)
+    try:
+        if spec.endswith(".py") or path.is_file():
+            if not path.is_file():
+                raise ImplementationError(f"no such file: {spec}")
+            name = f"_rnn_impl_{path.stem}_{abs(hash(str(path.resolve())))}"
+            module_spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(module_spec)
+            sys.modules[name] = module
+            module_spec.loader.exec_module(module)
+            return module
+        return importlib.import_module(spec)
+    except ImplementationError:
+        raise
+    except Exception as exc:  # a user's module may fail to import in any way
+        raise ImplementationError(
+            f"cannot import implementation {spec!r}: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+@dataclass
+class Implementation:
+    """A module providing some or all of the API, called defensively."""
+
+    module: types.ModuleType
+    label: str = ""
+
+    def __post_init__(self):
+        self.label = self.label or self.module.__name__
+
+    def function(self, family: Family, role: str) -> Callable | None:
+        f = getattr(self.module, family.functions[role], None)
+        return f if callable(f) else None
+
+    def require(self, family: Family, *roles: str) -> None:
+        missing = [family.functions[r] for r in roles if self.function(family, r) is None]
+        if missing:
+            raise PropertySkipped(f"{self.label} does not provide {', '.join(missing)}")
+
+    def call(self, family: Family, role: str, *args, **kwargs):
+        name = family.functions[role]
+        f = self.function(family, role)
+        if f is None:
+            raise PropertySkipped(f"{self.label} does not provide {name}")
+        if role in ("cell_forward", "forward"):
+            kwargs = {**family.kwargs, **kwargs}
+        try:
+            return f(*args, **kwargs)
+        except Exception as exc:
+            raise PropertyFailure(f"{name} raised {type(exc).__name__}: {exc}") from exc
+
+
+# --- checking what a user's function returned -------------------------------
+
+
+def _check_array(func: str, what: str, value, shape: tuple, dtype) -> np.ndarray:
+    if value is None:
+        raise PropertyFailure(f"{func} returned None for {what} (expected an array of shape {shape})")
+    if not isinstance(value, np.ndarray):
+        raise PropertyFailure(
+            f"{func} returned {type(value).__name__} for {what}, expected a numpy array of shape {shape}"
+        )
+    if value.shape != shape:
+        raise PropertyFailure(f"{func} returned {what} of shape {value.shape}, expected {shape}")
+    if value.dtype != dtype:
+        raise PropertyFailure(
+            f"{func} returned {what} of dtype {value.dtype} for {np.dtype(dtype).name} inputs "
+            f"(the input dtype must be preserved)"
+        )
+    return value
+
+
+def _check_tuple(func: str, value, names: tuple[str, ...]) -> dict:
+    if not isinstance(value, tuple) or len(value) != len(names):
+        got = f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
+        raise PropertyFailure(f"{func} returned {got}, expected the tuple ({', '.join(names)})")
+    return dict(zip(names, value))
+
+
+def _check_dict(func: str, value, shapes: dict[str, tuple], dtype) -> dict:
+    if not isinstance(value, dict):
+        raise PropertyFailure(
+            f"{func} returned {type(value).__name__}, expected a dict with keys {list(shapes)}"
+        )
+    missing = [k for k in shapes if k not in value]
+    if missing:
+        raise PropertyFailure(
+            f"{func} returned a dict without key(s) {missing}; it has {list(value)}"
+        )
+    return {k: _check_array(func, repr(k), value[k], s, dtype) for k, s in shapes.items()}
+
+
+def _parameter_shapes(case: Case) -> dict[str, tuple]:
+    return {k: v.shape for k, v in case.parameters.items()}
+
+
+def _seq(case: Case, n: int) -> tuple:
+    return (n, case.dims.m, case.dims.T_x)
+
+
+def _cell_gradient_shapes(case: Case) -> dict[str, tuple]:
+    fam, d = case.family, case.dims
+    shapes = {"dxt": (d.n_x, d.m), **{f"d{s}_prev": (d.n_a, d.m) for s in fam.states}}
+    shapes.update({f"d{k}": case.parameters[k].shape for k in fam.recurrent_keys})
+    return shapes
+
+
+def _gradient_shapes(case: Case, T_x: int | None = None) -> dict[str, tuple]:
+    fam, d = case.family, case.dims
+    T_x = d.T_x if T_x is None else T_x
+    shapes = {"dx": (d.n_x, d.m, T_x), "da0": (d.n_a, d.m)}
+    shapes.update({f"d{k}": case.parameters[k].shape for k in fam.recurrent_keys})
+    return shapes
+
+
+TIME_AXES = {"a": 2, "c": 2, "y_pred": 2, "dx": 2, "da": 2}
+
+
+# --- running the implementation ---------------------------------------------
+
+
+def run_cell_forward(impl: Implementation, case: Case) -> tuple[dict, object]:
+    fam, d = case.family, case.dims
+    func = fam.functions["cell_forward"]
+    out = _check_tuple(
+        func,
+        impl.call(fam, "cell_forward", case.x[:, :, 0], *case.states_prev, case.parameters),
+        fam.cell_forward_outputs,
+    )
+    arrays = {f"{s}_next": (d.n_a, d.m) for s in fam.states}
+    arrays["yt_pred"] = (d.n_y, d.m)
+    checked = {k: _check_array(func, k, out[k], s, case.dtype) for k, s in arrays.items()}
+    return checked, out["cache"]
+
+
+def run_forward(impl: Implementation, case: Case, x=None, a0=None) -> tuple[dict, object]:
+    fam, d = case.family, case.dims
+    x = case.x if x is None else x
+    a0 = case.a0 if a0 is None else a0
+    func = fam.functions["forward"]
+    out = _check_tuple(func, impl.call(fam, "forward", x, a0, case.parameters), fam.forward_outputs)
+    m, T_x = x.shape[1], x.shape[2]
+    arrays = {s: (d.n_a, m, T_x) for s in fam.states}
+    arrays["y_pred"] = (d.n_y, m, T_x)
+    checked = {k: _check_array(func, k, out[k], s, case.dtype) for k, s in arrays.items()}
+    return checked, out["caches"]
+
+
+def run_cell_backward(impl: Implementation, case: Case, cotangents=None) -> dict:
+    fam = case.family
+    _, cache = run_cell_forward(impl, case)
+    cotangents = case.cell_cotangents if cotangents is None else cotangents
+    out = impl.call(fam, "cell_backward", *cotangents, cache)
+    return _check_dict(fam.functions["cell_backward"], out, _cell_gradient_shapes(case), case.dtype)
+
+
+def run_backward(impl: Implementation, case: Case, da=None) -> dict:
+    fam = case.family
+    _, caches = run_forward(impl, case)
+    da = case.da if da is None else da
+    out = impl.call(fam, "backward", da, caches)
+    return _check_dict(fam.functions["backward"], out, _gradient_shapes(case), case.dtype)
+
+
+def run_loss_gradients(impl: Implementation, case: Case) -> tuple[float, dict]:
+    """The loss and its gradient with respect to everything, via the implementation."""
+    fam, d = case.family, case.dims
+    impl.require(fam, "forward", "loss", "loss_backward", "backward")
+    outputs, caches = run_forward(impl, case)
+    loss_name = fam.functions["loss"]
+    loss = impl.call(fam, "loss", outputs["y_pred"], case.labels)
+    if loss is None or np.ndim(loss) != 0:
+        raise PropertyFailure(f"{loss_name} returned {loss!r}, expected a scalar")
+    W, b = fam.output_keys
+    shapes = {f"d{W}": case.parameters[W].shape, f"d{b}": case.parameters[b].shape, "da": _seq(case, d.n_a)}
+    head = _check_dict(
+        fam.functions["loss_backward"],
+        impl.call(fam, "loss_backward", outputs["y_pred"], case.labels, caches),
+        shapes,
+        case.dtype,
+    )
+    grads = _check_dict(
+        fam.functions["backward"], impl.call(fam, "backward", head["da"], caches),
+        _gradient_shapes(case), case.dtype,
+    )
+    grads.update({f"d{W}": head[f"d{W}"], f"d{b}": head[f"d{b}"]})
+    return float(loss), grads
+
+
+def _f64(case: Case):
+    """The case's inputs in float64, for the oracle."""
+    p = {k: v.astype(np.float64) for k, v in case.parameters.items()}
+    return p, case.x.astype(np.float64), case.a0.astype(np.float64)
+
+
+def _compare(func: str, manual: dict, reference: dict, case: Case, against: str,
+             upstream: float = 0.0) -> list:
+    tol = tolerance_for(case.dtype)
+    try:
+        return assert_close(
+            func, manual, reference, tol, time_axes=TIME_AXES, context=f"{case!r}",
+            against=against, upstream=upstream,
+        )
+    except GradientMismatch as exc:
+        raise PropertyFailure(str(exc), exc.comparisons) from None
+
+
+# --- the properties ----------------------------------------------------------
+
+
+def cell_forward_matches_reference(impl: Implementation, case: Case) -> list:
+    """The cell's new state(s) and prediction equal the JAX cell's."""
+    fam = case.family
+    manual, _ = run_cell_forward(impl, case)
+    p, x, _ = _f64(case)
+    states = tuple(s.astype(np.float64) for s in case.states_prev)
+    ref = oracle.cell_forward(fam, x[:, :, 0], states, p)
+    return _compare(fam.functions["cell_forward"], manual, ref, case, "the JAX cell")
+
+
+def forward_matches_reference(impl: Implementation, case: Case) -> list:
+    """The sequence forward's states and predictions equal the JAX scan's."""
+    fam = case.family
+    manual, _ = run_forward(impl, case)
+    p, x, a0 = _f64(case)
+    ref = oracle.forward(fam, x, a0, p)
+    return _compare(fam.functions["forward"], manual, ref, case, "the JAX lax.scan")
+
+
+def cell_backward_matches_vjp(impl: Implementation, case: Case) -> list:
+    """Every key of the cell backward equals ``jax.vjp`` of the cell step."""
+    fam = case.family
+    impl.require(fam, "cell_forward", "cell_backward")
+    manual = run_cell_backward(impl, case)
+    p, x, _ = _f64(case)
+    states = tuple(s.astype(np.float64) for s in case.states_prev)
+    cots = tuple(c.astype(np.float64) for c in case.cell_cotangents)
+    ref = oracle.cell_vjp(fam, x[:, :, 0], states, p, cots)
+    return _compare(fam.functions["cell_backward"], manual, ref, case, "jax.vjp of the cell",
+                    upstream=max(float(np.abs(c).max()) for c in cots))
+
+
+def backward_matches_vjp(impl: Implementation, case: Case) -> list:
+    """Every key of the sequence backward equals ``jax.vjp`` of the scan, fed the same ``da``."""
+    fam = case.family
+    impl.require(fam, "forward", "backward")
+    manual = run_backward(impl, case)
+    p, x, a0 = _f64(case)
+    ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
+    return _compare(fam.functions["backward"], manual, ref, case, "jax.vjp of the sequence",
+                    upstream=float(np.abs(case.da).max()))
+
+
+def loss_gradient_matches_grad(impl: Implementation, case: Case) -> list:
+    """The loss and its gradient with respect to every parameter, ``x`` and ``a0``
+    (forward, loss backward, then backward) equal ``jax.grad`` of the same loss."""
+    fam = case.family
+    loss, manual = run_loss_gradients(impl, case)
+    p, x, a0 = _f64(case)
+    ref_loss, ref = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
+    func = f"{fam.functions['loss_backward']} + {fam.functions['backward']}"
+    comparisons = _compare(func, manual, ref, case, "jax.grad of the loss")
+    # The loss is computed from probabilities, which cannot represent a
+    # true-class probability below the dtype's normal range (the log of an
+    # underflowed probability is inf or imprecise); compare it where they can.
+    y_ref = oracle.forward(fam, x, a0, p)["y_pred"]
+    picked = np.take_along_axis(y_ref, case.labels[None], axis=0)
+    if picked.min() > np.finfo(case.dtype).tiny * 1e3:
+        tol = tolerance_for(case.dtype)
+        c = compare_arrays(fam.functions["loss"], "loss", np.array(loss), np.array(ref_loss), tol,
+                           against="the JAX loss")
+        if not c.ok:
+            raise PropertyFailure(f"{case!r}\n{c.describe()}", [c])
+        comparisons.append(c)
+    return comparisons
+
+
+def _directions(case: Case, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(case.seed ^ 0x5EED)
+    out = {}
+    for k, v in arrays.items():
+        d = rng.standard_normal(v.shape)
+        out[k] = d / max(np.linalg.norm(d), 1e-300)
+    return out
+
+
+def _richardson(f: Callable[[float], float], h: float) -> float:
+    """Central difference at ``h`` and ``h / 2`` combined to cancel the ``h**2`` term."""
+    d1 = (f(h) - f(-h)) / (2 * h)
+    d2 = (f(h / 2) - f(-h / 2)) / h
+    return (4 * d2 - d1) / 3
+
+
+def _fd_check(name: str, case: Case, f: Callable[[dict], float], inputs: dict, grads: dict) -> list:
+    """Directional finite differences of ``f`` along a random unit direction per input."""
+    comparisons = []
+    f0 = f(inputs)
+    for key, v in _directions(case, inputs).items():
+        def along(t, key=key, v=v):
+            return f({**inputs, key: inputs[key] + t * v})
+
+        fd = _richardson(along, FD_STEP)
+        ad = float(np.vdot(grads[f"d{key}"], v))
+        # Rounding in the differences is relative to |f|, so |f| joins the scale.
+        c = compare_arrays(name, f"d{key}", np.array(ad), np.array(fd), FINITE_DIFFERENCE,
+                           against="central finite differences", upstream=abs(f0))
+        comparisons.append(c)
+    failed = [c for c in comparisons if not c.ok]
+    if failed:
+        raise PropertyFailure(
+            f"{case!r}\nthe JAX reference disagrees with finite differences:\n"
+            + "\n".join(c.describe() for c in failed),
+            failed,
+        )
+    return comparisons
+
+
+def reference_matches_finite_differences(impl: Implementation, case: Case) -> list:
+    """The oracle itself: its cell VJP, sequence VJP and loss gradient agree with
+    central finite differences in float64 (a directional derivative per input)."""
+    fam = case.family
+    p, x, a0 = _f64(case)
+    states = tuple(s.astype(np.float64) for s in case.states_prev)
+    cots = tuple(c.astype(np.float64) for c in case.cell_cotangents)
+    da = case.da.astype(np.float64)
+    state_names = [f"{s}_prev" for s in fam.states]
+    keys = fam.recurrent_keys
+
+    def split(inp):
+        return {k: inp[k] for k in keys}, tuple(inp[s] for s in state_names)
+
+    cell_in = {"xt": x[:, :, 0], **dict(zip(state_names, states)), **{k: p[k] for k in keys}}
+    full_p = dict(p)
+
+    def cell_f(inp):
+        pp, ss = split(inp)
+        return oracle.cell_projection(fam, inp["xt"], ss, {**full_p, **pp}, cots)
+
+    out = _fd_check("reference cell VJP", case, cell_f, cell_in,
+                    oracle.cell_vjp(fam, x[:, :, 0], states, p, cots))
+
+    seq_in = {"x": x, "a0": a0, **{k: p[k] for k in keys}}
+
+    def seq_f(inp):
+        return oracle.sequence_projection(fam, inp["x"], inp["a0"], {**full_p, **{k: inp[k] for k in keys}}, da)
+
+    out += _fd_check("reference sequence VJP", case, seq_f, seq_in,
+                     oracle.sequence_vjp(fam, x, a0, p, da))
+
+    loss_in = {"x": x, "a0": a0, **p}
+
+    def loss_f(inp):
+        return oracle.loss_value(fam, inp["x"], inp["a0"], {k: inp[k] for k in p}, case.labels)
+
+    _, grads = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
+    out += _fd_check("reference loss gradient", case, loss_f, loss_in, grads)
+    return out
+
+
+def zero_upstream_gives_zero_gradients(impl: Implementation, case: Case) -> list:
+    """A zero upstream gradient gives exactly zero gradients (cell and sequence)."""
+    fam = case.family
+    results = {}
+    if impl.function(fam, "cell_backward") and impl.function(fam, "cell_forward"):
+        zeros = tuple(np.zeros_like(c) for c in case.cell_cotangents)
+        results[fam.functions["cell_backward"]] = run_cell_backward(impl, case, zeros)
+    if impl.function(fam, "backward") and impl.function(fam, "forward"):
+        results[fam.functions["backward"]] = run_backward(impl, case, np.zeros_like(case.da))
+    if not results:
+        raise PropertySkipped(f"{impl.label} provides no {fam.name} backward")
+    for func, grads in results.items():
+        for k, g in grads.items():
+            if np.any(g != 0):
+                idx = tuple(int(i) for i in np.argwhere(g != 0)[0])
+                raise PropertyFailure(
+                    f"{case!r}\n{func}: a zero upstream gradient gave a nonzero {k!r}: "
+                    f"{k}{list(idx)} = {g[idx]!r} (expected exactly 0)"
+                )
+    return []
+
+
+def single_step_equals_cell(impl: Implementation, case: Case) -> list:
+    """A ``T_x = 1`` sequence equals one cell step, forward and backward."""
+    fam = case.family
+    impl.require(fam, "cell_forward", "forward", "cell_backward", "backward")
+    tol = tolerance_for(case.dtype)
+    x1 = case.x[:, :, :1]
+    seq, caches = run_forward(impl, case, x=x1)
+    cell, _ = run_cell_forward(impl, case)
+    if len(fam.states) > 1:  # the sequence starts from c0 = 0
+        case = _with(case, c_prev=np.zeros_like(case.c_prev))
+        cell, _ = run_cell_forward(impl, case)
+    manual = {s: seq[s][:, :, 0] for s in fam.states}
+    manual["y_pred"] = seq["y_pred"][:, :, 0]
+    cell_named = {s: cell[f"{s}_next"] for s in fam.states}
+    cell_named["y_pred"] = cell["yt_pred"]
+    out = _compare_pair(fam.functions["forward"] + " with T_x = 1", manual, cell_named, tol, case,
+                        "one step of " + fam.functions["cell_forward"])
+    da1 = case.da[:, :, :1]
+    seq_g = impl.call(fam, "backward", da1, caches)
+    seq_g = _check_dict(fam.functions["backward"], seq_g, _gradient_shapes(case, T_x=1), case.dtype)
+    cots = (da1[:, :, 0],) + tuple(np.zeros_like(case.a0) for _ in fam.states[1:])
+    cell_g = run_cell_backward(impl, case, cots)
+    manual_g = {"dxt": seq_g["dx"][:, :, 0], "da_prev": seq_g["da0"]}
+    manual_g.update({f"d{k}": seq_g[f"d{k}"] for k in fam.recurrent_keys})
+    cell_g = {k: cell_g[k] for k in manual_g}
+    out += _compare_pair(fam.functions["backward"] + " with T_x = 1", manual_g, cell_g, tol, case,
+                         "one step of " + fam.functions["cell_backward"])
+    return out
+
+
+def _with(case: Case, **changes) -> Case:
+    import dataclasses
+
+    return dataclasses.replace(case, **changes)
+
+
+def _compare_pair(func, manual, other, tol, case, against) -> list:
+    try:
+        return assert_close(func, manual, other, tol, time_axes=TIME_AXES, context=f"{case!r}",
+                            against=against)
+    except GradientMismatch as exc:
+        raise PropertyFailure(str(exc), exc.comparisons) from None
+
+
+def batch_columns_are_independent(impl: Implementation, case: Case) -> list:
+    """Column ``j`` of a batch gives the results of a batch holding only column ``j``;
+    the parameter gradients of the batch are the sums over its columns."""
+    fam = case.family
+    impl.require(fam, "forward", "backward")
+    tol = tolerance_for(case.dtype)
+    full_out, full_caches = run_forward(impl, case)
+    full_g = _check_dict(fam.functions["backward"], impl.call(fam, "backward", case.da, full_caches),
+                         _gradient_shapes(case), case.dtype)
+    summed = {f"d{k}": np.zeros(case.parameters[k].shape) for k in fam.recurrent_keys}
+    out = []
+    for j in range(case.dims.m):
+        col = slice(j, j + 1)
+        sub = _with(case, dims=_replace_dims(case, m=1), x=case.x[:, col], a0=case.a0[:, col],
+                    c_prev=case.c_prev[:, col], da=case.da[:, col], dc_next=case.dc_next[:, col],
+                    labels=case.labels[col])
+        sub_out, sub_caches = run_forward(impl, sub)
+        sub_g = _check_dict(fam.functions["backward"], impl.call(fam, "backward", sub.da, sub_caches),
+                            _gradient_shapes(sub), case.dtype)
+        mine = {k: full_out[k][:, col] for k in sub_out}
+        mine.update({"dx": full_g["dx"][:, col], "da0": full_g["da0"][:, col]})
+        theirs = {**sub_out, "dx": sub_g["dx"], "da0": sub_g["da0"]}
+        out += _compare_pair(f"{fam.functions['forward']}/{fam.functions['backward']} column {j}",
+                             mine, theirs, tol, case, f"a batch of column {j} alone")
+        for k in summed:
+            summed[k] += sub_g[k]
+    out += _compare_pair(fam.functions["backward"], {k: full_g[k] for k in summed}, summed, tol,
+                         case, "the sum of per-column gradients")
+    return out
+
+
+def _replace_dims(case: Case, **changes):
+    import dataclasses
+
+    return dataclasses.replace(case.dims, **changes)
+
+
+def _snapshot(obj):
+    return copy.deepcopy(obj)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
+            and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+        )
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def inputs_are_not_mutated(impl: Implementation, case: Case) -> list:
+    """No function writes into what it was given (inputs, parameters, caches, upstream)."""
+    fam = case.family
+    checks = []
+
+    def guarded(role, *args):
+        before = _snapshot(args)
+        result = impl.call(fam, role, *args)
+        for i, (b, a) in enumerate(zip(before, args)):
+            if not _same(b, a):
+                checks.append(f"{fam.functions[role]} modified its argument {i + 1}")
+        return result
+
+    if impl.function(fam, "cell_forward"):
+        res = guarded("cell_forward", case.x[:, :, 0].copy(), *[s.copy() for s in case.states_prev],
+                      copy.deepcopy(case.parameters))
+        if impl.function(fam, "cell_backward") and isinstance(res, tuple):
+            guarded("cell_backward", *[c.copy() for c in case.cell_cotangents], res[-1])
+    if impl.function(fam, "forward"):
+        res = guarded("forward", case.x.copy(), case.a0.copy(), copy.deepcopy(case.parameters))
+        if isinstance(res, tuple) and len(res) == len(fam.forward_outputs):
+            y_pred, caches = res[1], res[-1]
+            if impl.function(fam, "loss_backward") and isinstance(y_pred, np.ndarray):
+                guarded("loss_backward", y_pred, case.labels.copy(), caches)
+            if impl.function(fam, "backward"):
+                guarded("backward", case.da.copy(), caches)
+    if not checks and not any(impl.function(fam, r) for r in ("cell_forward", "forward")):
+        raise PropertySkipped(f"{impl.label} provides no {fam.name} forward")
+    if checks:
+        raise PropertyFailure(f"{case!r}\n" + "\n".join(checks))
+    return []
+
+
+@dataclass(frozen=True)
+class Property:
+    """A named property and the functions of the API it exercises."""
+
+    name: str
+    check: Callable[[Implementation, Case], list]
+    roles: tuple[str, ...]
+    dtypes: tuple[str, ...] = ("float64", "float32")
+
+
+PROPERTIES: dict[str, Property] = {
+    p.name: p
+    for p in (
+        Property("cell_forward", cell_forward_matches_reference, ("cell_forward",)),
+        Property("forward", forward_matches_reference, ("forward",)),
+        Property("cell_backward", cell_backward_matches_vjp, ("cell_forward", "cell_backward")),
+        Property("backward", backward_matches_vjp, ("forward", "backward")),
+        Property("loss_gradient", loss_gradient_matches_grad,
+                 ("forward", "loss", "loss_backward", "backward")),
+        Property("reference_fd", reference_matches_finite_differences, (), ("float64",)),
+        Property("zero_upstream", zero_upstream_gives_zero_gradients, ("backward",)),
+        Property("single_step", single_step_equals_cell,
+                 ("cell_forward", "forward", "cell_backward", "backward")),
+        Property("batch_columns", batch_columns_are_independent, ("forward", "backward")),
+        Property("no_mutation", inputs_are_not_mutated, ("forward",)),
+    )
+}

@@ -1,0 +1,187 @@
+"""Hypothesis strategies: dimensions first, then the arrays of one test case.
+
+Arrays are generated from a drawn seed (``np.random.default_rng``) rather than
+element by element: drawing hundreds of floats per example through Hypothesis
+costs more than the check itself, and a failing case shrinks through what makes
+a counterexample readable: the dimensions, ``T_x``, the scales and the seed.
+Every dimension shrinks towards 1, every scale towards 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from hypothesis import strategies as st
+
+from .families import Family, get_family
+
+__all__ = ["Dims", "Case", "dimensions", "cases", "WEIGHT_SCALES", "LOGIT_SCALES"]
+
+#: Weight scales: 1 first (shrink target); 5 and 20 drive tanh and the gates
+#: deep into saturation, 0.1 keeps them linear.
+WEIGHT_SCALES = (1.0, 0.1, 0.5, 2.0, 5.0, 20.0)
+
+#: Scale of the output bias: 1000 gives logits beyond exp's float64 range
+#: (709), where an unshifted softmax overflows.
+LOGIT_SCALES = (1.0, 10.0, 1000.0)
+
+#: Scale of the upstream gradient: 1e-8 exercises near-zero gradients.
+UPSTREAM_SCALES = (1.0, 1e-8, 100.0)
+
+#: Longest ``T_x`` drawn per dtype. float32 stops at 10: at weight scales near
+#: the edge of chaos (2 to 5) a recurrent map amplifies a perturbation by up to
+#: 1e4 over 50 steps (measured with ``benchmarks/tolerance_survey.py``), so any
+#: float32 implementation, however correct, drifts from the float64 truth by
+#: more than the float32 tolerance; float64 has eight more digits to spare.
+MAX_T_X = {"float64": 50, "float32": 10}
+
+#: ``T_x`` up to this is drawn most often; longer sequences come from a second branch.
+SHORT_T_X = 10
+
+#: Largest ``n_x, n_a, n_y, m`` drawn.
+MAX_DIM = 6
+
+
+@dataclass(frozen=True)
+class Dims:
+    """The harness's shape vocabulary."""
+
+    n_x: int
+    n_a: int
+    n_y: int
+    m: int
+    T_x: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"n_x": self.n_x, "n_a": self.n_a, "n_y": self.n_y, "m": self.m, "T_x": self.T_x}
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.as_dict().items())
+
+
+@dataclass(frozen=True, repr=False)
+class Case:
+    """One drawn test case: inputs for the cell and the sequence functions.
+
+    The cell functions use ``xt = x[:, :, 0]``, ``a_prev = a0``, ``c_prev``,
+    and the upstream ``da_next = da[:, :, 0]``, ``dc_next``.
+    """
+
+    family: Family
+    dims: Dims
+    dtype: np.dtype
+    weight_scale: float
+    logit_scale: float
+    upstream_scale: float
+    seed: int
+    parameters: dict = field(compare=False)
+    x: np.ndarray = field(compare=False)
+    a0: np.ndarray = field(compare=False)
+    c_prev: np.ndarray = field(compare=False)
+    da: np.ndarray = field(compare=False)
+    dc_next: np.ndarray = field(compare=False)
+    labels: np.ndarray = field(compare=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Case({self.family.name}, {self.dims}, dtype={np.dtype(self.dtype).name}, "
+            f"weight_scale={self.weight_scale}, logit_scale={self.logit_scale}, "
+            f"upstream_scale={self.upstream_scale}, seed={self.seed})"
+        )
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis prints failing cases so
+        printer.text(repr(self))
+
+    @property
+    def states_prev(self) -> tuple[np.ndarray, ...]:
+        """The cell's previous state: ``(a_prev,)`` or ``(a_prev, c_prev)``."""
+        return (self.a0, self.c_prev)[: len(self.family.states)]
+
+    @property
+    def cell_cotangents(self) -> tuple[np.ndarray, ...]:
+        """The cell backward's upstream: ``(da_next,)`` or ``(da_next, dc_next)``."""
+        return (self.da[:, :, 0], self.dc_next)[: len(self.family.states)]
+
+
+def make_case(
+    family: Family | str,
+    dims: Dims,
+    *,
+    dtype=np.float64,
+    weight_scale: float = 1.0,
+    logit_scale: float = 1.0,
+    upstream_scale: float = 1.0,
+    seed: int = 0,
+) -> Case:
+    """Build the arrays of a case deterministically from ``seed``."""
+    family = family if isinstance(family, Family) else get_family(family)
+    rng = np.random.default_rng(seed)
+    d = dims.as_dict()
+    sizes = {"n_x": d["n_x"], "n_a": d["n_a"], "n_y": d["n_y"]}
+    parameters = {}
+    W_out, b_out = family.output_keys
+    for key, layout in family.parameters.items():
+        shape = tuple(sum(sizes[b] for b in blocks) if blocks else 1 for blocks in layout)
+        if key == b_out:
+            scale = logit_scale
+        elif key == W_out:
+            scale = 1.0
+        else:
+            fan_in = shape[1] if layout[1] else 1
+            scale = weight_scale / np.sqrt(fan_in) if layout[1] else weight_scale
+        parameters[key] = (scale * rng.standard_normal(shape)).astype(dtype)
+    n_x, n_a, n_y, m, T_x = dims.n_x, dims.n_a, dims.n_y, dims.m, dims.T_x
+    return Case(
+        family=family,
+        dims=dims,
+        dtype=np.dtype(dtype),
+        weight_scale=weight_scale,
+        logit_scale=logit_scale,
+        upstream_scale=upstream_scale,
+        seed=seed,
+        parameters=parameters,
+        x=rng.standard_normal((n_x, m, T_x)).astype(dtype),
+        a0=np.tanh(rng.standard_normal((n_a, m))).astype(dtype),
+        c_prev=rng.standard_normal((n_a, m)).astype(dtype),
+        da=(upstream_scale * rng.standard_normal((n_a, m, T_x))).astype(dtype),
+        dc_next=(upstream_scale * rng.standard_normal((n_a, m))).astype(dtype),
+        labels=rng.integers(0, n_y, size=(m, T_x)),
+    )
+
+
+@st.composite
+def dimensions(
+    draw, *, max_dim: int = MAX_DIM, short_T_x: int = SHORT_T_X, max_T_x: int = 50
+) -> Dims:
+    """Draw ``n_x, n_a, n_y, m, T_x``, each from 1; ``T_x`` beyond ``short_T_x`` less often."""
+    dim = st.integers(1, max_dim)
+    T_x_short = st.integers(1, min(short_T_x, max_T_x))
+    if max_T_x > short_T_x:
+        T_x = draw(st.one_of(T_x_short, st.integers(short_T_x + 1, max_T_x)))
+    else:
+        T_x = draw(T_x_short)
+    return Dims(n_x=draw(dim), n_a=draw(dim), n_y=draw(dim), m=draw(dim), T_x=T_x)
+
+
+@st.composite
+def cases(
+    draw,
+    family: Family | str,
+    *,
+    dtype=np.float64,
+    dims: st.SearchStrategy[Dims] | None = None,
+) -> Case:
+    """Draw a :class:`Case` of ``family``: dimensions, scales, then a seed."""
+    if dims is None:
+        dims = dimensions(max_T_x=MAX_T_X[np.dtype(dtype).name])
+    d = draw(dims)
+    return make_case(
+        family,
+        d,
+        dtype=dtype,
+        weight_scale=draw(st.sampled_from(WEIGHT_SCALES)),
+        logit_scale=draw(st.sampled_from(LOGIT_SCALES)),
+        upstream_scale=draw(st.sampled_from(UPSTREAM_SCALES)),
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
