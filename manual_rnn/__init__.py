@@ -7,6 +7,14 @@ differentiated by hand. This package depends on NumPy only.
 """
 
 from .activations import log_softmax, sigmoid, softmax
+from .gru import (
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
+    gru_loss,
+    gru_loss_backward,
+)
 from .loss import cross_entropy_loss, output_layer_backward
 from .rnn import (
     rnn_backward,
@@ -29,4 +37,10 @@ __all__ = [
     "rnn_backward",
     "rnn_loss",
     "rnn_loss_backward",
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_cell_backward",
+    "gru_backward",
+    "gru_loss",
+    "gru_loss_backward",
 ]

@@ -1,0 +1,1 @@
+"""Single-bug variants of the implementation: the harness must catch each one."""

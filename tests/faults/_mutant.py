@@ -1,0 +1,28 @@
+"""Build a single-bug variant of a ``manual_rnn`` module from its source text.
+
+A fault module calls :func:`mutant` with the exact source line to replace and
+the buggy line; the result is the module's public API with that one change.
+``old`` must occur exactly ``count`` times, so a fault whose target line was
+rewritten fails loudly instead of silently becoming the correct code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+
+def mutant(module: str, *replacements: tuple[str, str], count: int = 1) -> dict:
+    """Return the public names of ``manual_rnn.<module>`` with ``replacements`` applied."""
+    original = importlib.import_module(f"manual_rnn.{module}")
+    source = Path(original.__file__).read_text()
+    for old, new in replacements:
+        found = source.count(old)
+        if found != count:
+            raise AssertionError(
+                f"fault target {old!r} occurs {found} times in manual_rnn/{module}.py, expected {count}"
+            )
+        source = source.replace(old, new)
+    namespace = {"__name__": f"manual_rnn._mutant_{module}", "__package__": "manual_rnn"}
+    exec(compile(source, f"<mutant of manual_rnn/{module}.py>", "exec"), namespace)
+    return {name: namespace[name] for name in namespace["__all__"]}

@@ -1,0 +1,169 @@
+"""Bad input to manual_rnn raises an error naming the function, the argument and
+the expected and actual shape or dtype; nothing the caller passed is modified.
+
+These tests are about ``manual_rnn`` itself (a user's module need not validate),
+written once for every family through the registry.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import numpy as np
+import pytest
+
+import manual_rnn
+from reference.families import FAMILIES
+from reference.strategies import Dims, make_case
+
+FAMILY_NAMES = [f for f in FAMILIES if FAMILIES[f].functions["forward"] in dir(manual_rnn)]
+
+
+def fn(family, role):
+    return getattr(manual_rnn, FAMILIES[family].functions[role])
+
+
+def case_of(family, dtype=np.float64):
+    return make_case(family, Dims(n_x=3, n_a=4, n_y=2, m=5, T_x=6), dtype=dtype, seed=7)
+
+
+def cell_args(case):
+    return (case.x[:, :, 0], *case.states_prev, case.parameters)
+
+
+def raises(exc, func, *names):
+    """``pytest.raises`` that also requires every name in the message."""
+    pattern = "".join(f"(?=.*{re.escape(n)})" for n in names)
+    return pytest.raises(exc, match=re.compile(pattern, re.S))
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_xt_with_wrong_n_x(family):
+    case = case_of(family)
+    f = FAMILIES[family].functions["cell_forward"]
+    xt = np.ones((2, 5))
+    with raises(ValueError, f, f, "xt", "(3, ?)", "(2, 5)"):
+        fn(family, "cell_forward")(xt, *case.states_prev, case.parameters)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_a0_with_wrong_batch(family):
+    case = case_of(family)
+    f = FAMILIES[family].functions["forward"]
+    with raises(ValueError, f, f, "a0", "(4, 5)", "(4, 3)"):
+        fn(family, "forward")(case.x, np.zeros((4, 3)), case.parameters)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_missing_parameter_key(family):
+    case = case_of(family)
+    key = FAMILIES[family].recurrent_keys[1]
+    params = {k: v for k, v in case.parameters.items() if k != key}
+    f = FAMILIES[family].functions["forward"]
+    with raises(ValueError, f, f, "missing", repr(key)):
+        fn(family, "forward")(case.x, case.a0, params)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_one_dimensional_bias(family):
+    case = case_of(family)
+    bias = next(k for k in FAMILIES[family].recurrent_keys if k.startswith("b"))
+    params = {**case.parameters, bias: case.parameters[bias][:, 0]}
+    f = FAMILIES[family].functions["cell_forward"]
+    with raises(ValueError, f, f, f"parameters['{bias}']", "(4, 1)", "(4,)"):
+        fn(family, "cell_forward")(case.x[:, :, 0], *case.states_prev, params)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_da_longer_than_caches(family):
+    case = case_of(family)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    f = FAMILIES[family].functions["backward"]
+    with raises(ValueError, f, f, "da", "T_x = 7", "6"):
+        fn(family, "backward")(np.zeros((4, 5, 7)), out[-1])
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_nan_input_is_rejected(family):
+    case = case_of(family)
+    x = case.x.copy()
+    x[1, 2, 3] = np.nan
+    f = FAMILIES[family].functions["forward"]
+    with raises(ValueError, f, f, "x", "non-finite", "(1, 2, 3)"):
+        fn(family, "forward")(x, case.a0, case.parameters)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_mixed_dtypes_are_rejected(family):
+    case = case_of(family)
+    f = FAMILIES[family].functions["forward"]
+    with raises(TypeError, f, f, "float32", "float64"):
+        fn(family, "forward")(case.x.astype(np.float32), case.a0, case.parameters)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_non_array_and_integer_inputs(family):
+    case = case_of(family)
+    f = FAMILIES[family].functions["forward"]
+    with raises(TypeError, f, f, "x", "numpy.ndarray", "list"):
+        fn(family, "forward")(case.x.tolist(), case.a0, case.parameters)
+    with raises(TypeError, f, f, "x", "int64"):
+        fn(family, "forward")(case.x.astype(np.int64), case.a0, case.parameters)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_cell_backward_rejects_a_foreign_cache(family):
+    case = case_of(family)
+    f = FAMILIES[family].functions["cell_backward"]
+    upstream = case.cell_cotangents
+    with raises(ValueError, f, f, "cache", "tuple"):
+        fn(family, "cell_backward")(*upstream, ("not", "a", "cache"))
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_loss_labels_out_of_range(family):
+    case = case_of(family)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    labels = case.labels.copy()
+    labels[0, 0] = 2  # n_y = 2
+    f = FAMILIES[family].functions["loss_backward"]
+    with raises(ValueError, f, f, "labels", "[0, 2)"):
+        fn(family, "loss_backward")(out[1], labels, out[-1])
+    with raises(TypeError, "labels", "labels", "integer"):
+        fn(family, "loss")(out[1], labels.astype(float))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_dtype_preserved_and_inputs_untouched(family, dtype):
+    """Every output of every function has the input dtype; no input is written to."""
+    case = case_of(family, dtype)
+    before = copy.deepcopy((case.x, case.a0, case.parameters, case.da, case.labels))
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    cell = fn(family, "cell_forward")(*cell_args(case))
+    arrays = [o for o in out + cell if isinstance(o, np.ndarray)]
+    head = fn(family, "loss_backward")(out[1], case.labels, out[-1])
+    arrays += list(head.values())
+    arrays += list(fn(family, "backward")(case.da, out[-1]).values())
+    arrays += list(fn(family, "cell_backward")(*case.cell_cotangents, cell[-1]).values())
+    arrays.append(np.asarray(fn(family, "loss")(out[1], case.labels)))
+    assert all(a.dtype == dtype for a in arrays), {a.dtype for a in arrays}
+    after = (case.x, case.a0, case.parameters, case.da, case.labels)
+    for b, a in zip(before, after):
+        if isinstance(b, dict):
+            assert b.keys() == a.keys()
+            assert all(np.array_equal(b[k], a[k]) for k in b)
+        else:
+            assert np.array_equal(b, a)
+
+
+def test_shorter_da_backpropagates_a_prefix():
+    """T_x comes from da: a shorter da gives the gradients of the truncated sequence."""
+    case = case_of("rnn")
+    _, _, caches = manual_rnn.rnn_forward(case.x, case.a0, case.parameters)
+    _, _, caches3 = manual_rnn.rnn_forward(case.x[:, :, :3], case.a0, case.parameters)
+    g = manual_rnn.rnn_backward(case.da[:, :, :3], caches)
+    g3 = manual_rnn.rnn_backward(case.da[:, :, :3], caches3)
+    for k in g3:
+        np.testing.assert_array_equal(g[k], g3[k])

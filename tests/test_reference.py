@@ -1,0 +1,89 @@
+"""The oracle itself: 64-bit, padding exact, independent of manual_rnn."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import jax
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reference import oracle
+from reference.compare import FLOAT64, compare_arrays
+from reference.families import FAMILIES
+from reference.strategies import Dims, cases, dimensions, make_case
+
+
+def test_jax_runs_in_float64():
+    assert jax.config.jax_enable_x64
+    assert jax.numpy.zeros(1).dtype == np.float64
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+@settings(max_examples=3)  # each unpadded example compiles ~6 programs
+@given(data=st.data())
+def test_padded_reference_equals_unpadded(family, data):
+    """Bucket padding changes no real value: every oracle output, padded vs not.
+
+    Within the float64 tolerance rather than bitwise: XLA evaluates ``tanh``
+    with different vector kernels for different array sizes, which differ in
+    the last bits and so in ``1 - tanh**2`` of a saturated unit.
+    """
+    case = data.draw(cases(family, dims=dimensions(max_T_x=12)))
+    p, x, a0 = case.parameters, case.x, case.a0
+    pairs = [
+        (oracle.forward(family, x, a0, p), oracle.forward(family, x, a0, p, pad=False)),
+        (oracle.cell_forward(family, x[:, :, 0], case.states_prev, p),
+         oracle.cell_forward(family, x[:, :, 0], case.states_prev, p, pad=False)),
+        (oracle.sequence_vjp(family, x, a0, p, case.da),
+         oracle.sequence_vjp(family, x, a0, p, case.da, pad=False)),
+        (oracle.cell_vjp(family, x[:, :, 0], case.states_prev, p, case.cell_cotangents),
+         oracle.cell_vjp(family, x[:, :, 0], case.states_prev, p, case.cell_cotangents, pad=False)),
+        (oracle.loss_and_gradients(family, x, a0, p, case.labels)[1],
+         oracle.loss_and_gradients(family, x, a0, p, case.labels, pad=False)[1]),
+    ]
+    for padded, plain in pairs:
+        assert padded.keys() == plain.keys()
+        for k in plain:
+            assert padded[k].shape == plain[k].shape, k
+            c = compare_arrays("padded oracle", k, padded[k], plain[k], FLOAT64,
+                               upstream=float(np.abs(case.da).max()))
+            assert c.ok, c.describe()
+    L1 = oracle.loss_value(family, x, a0, p, case.labels)
+    L2 = oracle.loss_value(family, x, a0, p, case.labels, pad=False)
+    assert L1 == pytest.approx(L2, rel=1e-12)
+
+
+def test_bucket_shapes_share_one_program():
+    """Shapes inside one bucket reuse the compiled program: no recompilation."""
+    oracle.sequence_vjp("rnn", *_args(Dims(2, 3, 2, 2, 3)))
+    before = oracle._sequence_vjp_jit._cache_size()
+    for dims in [Dims(1, 1, 1, 1, 1), Dims(5, 4, 3, 6, 7), Dims(8, 8, 8, 8, 8)]:
+        oracle.sequence_vjp("rnn", *_args(dims))
+    assert oracle._sequence_vjp_jit._cache_size() == before
+
+
+def test_bucket_sizes():
+    assert oracle.bucket({"n_a": 1, "T_x": 8}) == {"n_a": 8, "T_x": 8}
+    assert oracle.bucket({"n_a": 9, "T_x": 50}) == {"n_a": 16, "T_x": 64}
+    assert oracle.bucket({"n_a": 9}, pad=False) == {"n_a": 9}
+
+
+def _args(dims):
+    c = make_case("rnn", dims)
+    return c.x, c.a0, c.parameters, c.da
+
+
+def test_reference_does_not_import_manual_rnn():
+    code = "import reference.oracle, reference.model, sys; print('manual_rnn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_manual_rnn_does_not_import_jax():
+    code = "import manual_rnn, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
