@@ -23,7 +23,7 @@ test: $(STAMP)
 
 ## make verify: the main job, the property suite against the JAX reference.
 verify: $(STAMP)
-	$(PY) -m pytest tests/test_properties.py -q -p no:randomly $(PYTEST_ARGS)
+	$(PY) -m pytest tests/test_properties.py -q $(PYTEST_ARGS)
 
 ## make survey: error-to-tolerance ratios of correct code (see README, Tolerances).
 survey: $(STAMP)

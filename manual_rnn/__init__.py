@@ -1,9 +1,13 @@
 """Hand-written NumPy forward and backward passes for recurrent networks.
 
-The public API is the one of the "RNN step by step" exercise (``rnn_cell_forward``,
-``rnn_forward``, ``rnn_cell_backward``, ``rnn_backward``), correct, plus the
-softmax cross-entropy loss and its gradient so that every parameter is
-differentiated by hand. This package depends on NumPy only.
+The public API is the one of the "RNN step by step" exercise, correct: the
+vanilla RNN (``rnn_cell_forward``, ``rnn_forward``, ``rnn_cell_backward``,
+``rnn_backward``, in :mod:`manual_rnn.rnn`) and the LSTM (``lstm_*``, in
+:mod:`manual_rnn.lstm`), plus a GRU in the same style (``gru_*``, in
+:mod:`manual_rnn.gru`). Each family also has ``*_loss`` and ``*_loss_backward``
+(mean softmax cross-entropy, :mod:`manual_rnn.loss`), so the gradient with
+respect to every parameter is computed by hand. This package depends on NumPy
+only.
 """
 
 from .activations import log_softmax, sigmoid, softmax
@@ -16,6 +20,14 @@ from .gru import (
     gru_loss_backward,
 )
 from .loss import cross_entropy_loss, output_layer_backward
+from .lstm import (
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+    lstm_loss,
+    lstm_loss_backward,
+)
 from .rnn import (
     rnn_backward,
     rnn_cell_backward,
@@ -37,6 +49,12 @@ __all__ = [
     "rnn_backward",
     "rnn_loss",
     "rnn_loss_backward",
+    "lstm_cell_forward",
+    "lstm_forward",
+    "lstm_cell_backward",
+    "lstm_backward",
+    "lstm_loss",
+    "lstm_loss_backward",
     "gru_cell_forward",
     "gru_forward",
     "gru_cell_backward",

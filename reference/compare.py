@@ -2,13 +2,17 @@
 
 An element passes when::
 
-    |manual - reference| <= atol * max(1, max|reference|) + rtol * |reference|
+    |manual - reference| <= atol * S + rtol * |reference|,   S = max(max|reference|, scale)
 
-The relative bound covers well-scaled elements; the absolute floor, scaled by
-the array's largest magnitude, covers elements that are small only because
-terms cancelled (the rounding error of a sum is relative to its terms, not to
-its result: a saturated ``tanh`` gives ``1 - a**2`` with a relative error of
-``eps / (1 - a**2)`` in any correct implementation). Non-finite values never
+The relative bound covers well-scaled elements; the absolute floor covers
+elements that are small only because terms cancelled or saturated (the
+rounding error of a sum is relative to its terms, not to its result: a
+saturated ``tanh`` gives ``1 - a**2`` with a relative error of
+``eps / (1 - a**2)`` in any correct implementation). ``scale`` is the size the
+array's terms have: 1 for forward values (states and probabilities are of
+order one), the largest upstream gradient for a VJP, and the upstream gradient
+the loss puts on the hidden states (``max|Wy| / (m * T_x)``) for the loss
+gradient. Non-finite values never
 compare equal unless the caller says both sides are expected to be non-finite.
 
 The constants were measured on correct code (``benchmarks/tolerance_survey.py``
@@ -42,23 +46,23 @@ __all__ = [
 class Tolerance:
     """``|manual - ref| <= atol * S + rtol * |ref|`` per element.
 
-    ``S = max(1, max|ref|, upstream)``: the array's scale, or the magnitude of
-    the upstream gradient that produced it, whichever is larger.
+    ``S = max(max|ref|, scale)``: the array's largest magnitude, or the size of
+    the terms that produced it (see the module docstring), whichever is larger.
     """
 
     name: str
     rtol: float
     atol: float
 
-    def allowed(self, reference: np.ndarray, upstream: float = 0.0) -> np.ndarray:
+    def allowed(self, reference: np.ndarray, scale: float = 1.0) -> np.ndarray:
         """Per-element allowed absolute error."""
         absref = np.abs(reference)
-        scale = max(1.0, float(absref.max()) if absref.size else 0.0, upstream)
-        return self.atol * scale + self.rtol * absref
+        S = max(float(absref.max()) if absref.size else 0.0, scale)
+        return self.atol * S + self.rtol * absref
 
     def __str__(self) -> str:
         return (
-            f"{self.name}: |manual - ref| <= {self.atol:.0e} * max(1, max|ref|, max|upstream|) "
+            f"{self.name}: |manual - ref| <= {self.atol:.0e} * max(max|ref|, scale) "
             f"+ {self.rtol:.0e} * |ref|"
         )
 
@@ -188,7 +192,7 @@ def compare_arrays(
     time_axis: int | None = None,
     allow_nonfinite: bool = False,
     against: str = "the reference",
-    upstream: float = 0.0,
+    scale: float = 1.0,
 ) -> ArrayComparison:
     """Compare ``manual`` against ``reference`` element by element.
 
@@ -199,9 +203,9 @@ def compare_arrays(
     manual, reference : ndarray
         Arrays of one shape (the caller checks shapes and reports a mismatch).
     tolerance : Tolerance
-    upstream : float
-        Largest magnitude of the upstream gradient that produced the arrays
-        (0 for forward results); part of the absolute floor's scale.
+    scale : float
+        Size of the terms that produced the array (1 for forward values, the
+        largest upstream gradient for a VJP); part of the absolute floor.
     time_axis : int, optional
         The ``T_x`` axis, for arrays that have one; the report then lists the
         failing time steps.
@@ -219,8 +223,8 @@ def compare_arrays(
         if allow_nonfinite:
             same = ~finite & ((np.isnan(m) & np.isnan(r)) | (m == r))
             err = np.where(same, 0.0, err)
-        allowed = tolerance.allowed(np.where(np.isfinite(r), r, 0.0), upstream)
-        ratio = err / allowed
+        allowed = tolerance.allowed(np.where(np.isfinite(r), r, 0.0), scale)
+        ratio = np.where(err == 0, 0.0, err / allowed)  # 0/0: exact agreement
         rel = np.where(finite, err / np.maximum(np.abs(r), np.finfo(np.float64).tiny), err)
     bad = ~(ratio <= 1.0)
     out = ArrayComparison(
@@ -240,7 +244,7 @@ def compare_arrays(
         per_t = np.moveaxis(bad, time_axis, -1).reshape(-1, out.T_x).any(axis=0)
         out.time_steps = [int(t) for t in np.flatnonzero(per_t)]
     if not out.ok:
-        worst = np.unravel_index(int(np.nanargmax(np.where(bad, ratio, -1.0))), m.shape)
+        worst = np.unravel_index(int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0))), m.shape)
         out.index = tuple(int(i) for i in worst)
         out.manual, out.reference = float(m[worst]), float(r[worst])
         out.allowed = float(allowed[worst])
@@ -256,7 +260,7 @@ def assert_close(
     time_axes: dict[str, int] | None = None,
     context: str = "",
     against: str = "the reference",
-    upstream: float = 0.0,
+    scale: float = 1.0,
 ) -> list[ArrayComparison]:
     """Compare every key of ``reference``; raise :class:`GradientMismatch` listing failures.
 
@@ -267,7 +271,7 @@ def assert_close(
     results = [
         compare_arrays(
             function, k, manual[k], reference[k], tolerance,
-            time_axis=time_axes.get(k), against=against, upstream=upstream,
+            time_axis=time_axes.get(k), against=against, scale=scale,
         )
         for k in reference
     ]

@@ -105,7 +105,7 @@ RNN = Family(
         **_output("Wya"),
     },
     output_keys=("Wya", "by"),
-    gates={"hidden": ("Wax", "Waa", "ba"), "output": ("Wya", "by")},
+    gates={"output": ("Wya", "by")},
     functions={
         "cell_forward": "rnn_cell_forward",
         "forward": "rnn_forward",

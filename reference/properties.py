@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import importlib
 import importlib.util
+import os
 import sys
 import types
 from collections.abc import Callable
@@ -75,6 +76,9 @@ def load_implementation(spec: str) -> types.ModuleType:
         if spec.endswith(".py") or path.is_file():
             if not path.is_file():
                 raise ImplementationError(f"no such file: {spec}")
+            # Like ``python -m``: the module's own imports resolve from the cwd too.
+            if os.getcwd() not in sys.path:
+                sys.path.insert(0, os.getcwd())
             name = f"_rnn_impl_{path.stem}_{abs(hash(str(path.resolve())))}"
             module_spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(module_spec)
@@ -266,12 +270,12 @@ def _f64(case: Case):
 
 
 def _compare(func: str, manual: dict, reference: dict, case: Case, against: str,
-             upstream: float = 0.0) -> list:
+             scale: float = 1.0) -> list:
     tol = tolerance_for(case.dtype)
     try:
         return assert_close(
             func, manual, reference, tol, time_axes=TIME_AXES, context=f"{case!r}",
-            against=against, upstream=upstream,
+            against=against, scale=scale,
         )
     except GradientMismatch as exc:
         raise PropertyFailure(str(exc), exc.comparisons) from None
@@ -309,7 +313,7 @@ def cell_backward_matches_vjp(impl: Implementation, case: Case) -> list:
     cots = tuple(c.astype(np.float64) for c in case.cell_cotangents)
     ref = oracle.cell_vjp(fam, x[:, :, 0], states, p, cots)
     return _compare(fam.functions["cell_backward"], manual, ref, case, "jax.vjp of the cell",
-                    upstream=max(float(np.abs(c).max()) for c in cots))
+                    scale=max(float(np.abs(c).max()) for c in cots))
 
 
 def backward_matches_vjp(impl: Implementation, case: Case) -> list:
@@ -320,7 +324,7 @@ def backward_matches_vjp(impl: Implementation, case: Case) -> list:
     p, x, a0 = _f64(case)
     ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
     return _compare(fam.functions["backward"], manual, ref, case, "jax.vjp of the sequence",
-                    upstream=float(np.abs(case.da).max()))
+                    scale=float(np.abs(case.da).max()))
 
 
 def loss_gradient_matches_grad(impl: Implementation, case: Case) -> list:
@@ -331,7 +335,9 @@ def loss_gradient_matches_grad(impl: Implementation, case: Case) -> list:
     p, x, a0 = _f64(case)
     ref_loss, ref = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
     func = f"{fam.functions['loss_backward']} + {fam.functions['backward']}"
-    comparisons = _compare(func, manual, ref, case, "jax.grad of the loss")
+    W = fam.output_keys[0]
+    comparisons = _compare(func, manual, ref, case, "jax.grad of the loss",
+                           scale=float(np.abs(p[W]).max()) / (case.dims.m * case.dims.T_x))
     # The loss is computed from probabilities, which cannot represent a
     # true-class probability below the dtype's normal range (the log of an
     # underflowed probability is inf or imprecise); compare it where they can.
@@ -375,7 +381,7 @@ def _fd_check(name: str, case: Case, f: Callable[[dict], float], inputs: dict, g
         ad = float(np.vdot(grads[f"d{key}"], v))
         # Rounding in the differences is relative to |f|, so |f| joins the scale.
         c = compare_arrays(name, f"d{key}", np.array(ad), np.array(fd), FINITE_DIFFERENCE,
-                           against="central finite differences", upstream=abs(f0))
+                           against="central finite differences", scale=abs(f0))
         comparisons.append(c)
     failed = [c for c in comparisons if not c.ok]
     if failed:

@@ -74,12 +74,14 @@ def search(
     seed: int | None = None,
     derandomize: bool = False,
     shrink: bool = True,
-    stop_on_failure: bool = True,
+    on_example=None,
 ) -> Outcome:
     """Run property ``prop`` on ``family`` in ``dtype`` for up to ``max_examples`` cases.
 
     A failure is shrunk by Hypothesis to the smallest case that still fails;
     the returned :class:`Outcome` holds that case and its message.
+    ``on_example`` (optional) is called with no argument after every example,
+    for progress displays.
     """
     p = PROPERTIES[prop]
     fam = family if isinstance(family, Family) else get_family(family)
@@ -99,6 +101,8 @@ def search(
     def body(case: Case) -> None:
         calls["n"] += 1
         last["case"] = case  # Hypothesis replays the minimal failing case last
+        if on_example is not None:
+            on_example()
         try:
             comparisons = p.check(impl, case)
         except PropertySkipped as exc:

@@ -50,7 +50,7 @@ def test_padded_reference_equals_unpadded(family, data):
         for k in plain:
             assert padded[k].shape == plain[k].shape, k
             c = compare_arrays("padded oracle", k, padded[k], plain[k], FLOAT64,
-                               upstream=float(np.abs(case.da).max()))
+                               scale=float(np.abs(case.da).max()))
             assert c.ok, c.describe()
     L1 = oracle.loss_value(family, x, a0, p, case.labels)
     L2 = oracle.loss_value(family, x, a0, p, case.labels, pad=False)
