@@ -144,6 +144,8 @@ def search(
         outcome.comparisons = exc.comparisons
         outcome.case = last.get("case")
         outcome.examples_to_failure = calls["first_failure"]
+        if outcome.case is not None and not outcome.message.startswith("Case("):
+            outcome.message = f"{outcome.case!r}\n{outcome.message}"
     except (Found, Unsatisfiable) as exc:  # pragma: no cover - defensive
         outcome.status, outcome.message = "failed", f"hypothesis: {exc}"
     outcome.examples = calls["n"]

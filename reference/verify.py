@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .compare import FLOAT32, FLOAT64
 from .diagnose import diagnose
 from .families import FAMILIES
 from .properties import PROPERTIES, Implementation, ImplementationError, load_implementation
@@ -69,9 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--plot", type=Path, metavar="PATH",
                     help="write a PNG of error against T_x and weight scale (needs matplotlib)")
     ap.add_argument("--baseline", type=Path, metavar="PATH",
-                    help="fail when an error grows past %(const)s x a stored report's" if False else
-                    f"fail when a key's error grows past {BASELINE_FACTOR:g}x the stored report's "
-                    "(its seed, examples and selection are reused unless given)")
+                    help=f"fail when a key's error grows past {BASELINE_FACTOR:g}x the stored "
+                    "report's (its seed, examples and selection are reused unless given)")
     ap.add_argument("--write-baseline", type=Path, metavar="PATH",
                     help="store this run's report as a baseline")
     ap.add_argument("--no-progress", action="store_true", help="no live progress display")
@@ -267,7 +267,8 @@ def render(report: dict, console=None) -> None:
                                               "ratio": 0.0, "fail": None})
                 row["fail"] = (c, r["minimal_case"])
         for (function, key, dtype), row in rows.items():
-            tol = "1e-9 rel, 1e-10 abs" if dtype == "float64" else "1e-3 rel, 1e-3 abs"
+            t64 = FLOAT64 if dtype == "float64" else FLOAT32
+            tol = f"{t64.rtol:.0e} rel, {t64.atol:.0e} abs"
             if row["fail"]:
                 c, case = row["fail"]
                 shape = ", ".join(f"{d}={case[d]}" for d in ("n_x", "n_a", "n_y", "m", "T_x")) if case else ""
@@ -306,7 +307,7 @@ def render(report: dict, console=None) -> None:
 
 def _first_line(message: str) -> str:
     lines = [ln for ln in message.splitlines() if ln.strip() and not ln.startswith("Case(")]
-    return (lines[0] if lines else message)[:110]
+    return (lines[0] if lines else message).split(" (float")[0][:110]
 
 
 def _describe_diagnosis(d: dict) -> str:
@@ -364,6 +365,16 @@ def plot(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def _without_points(report: dict) -> dict:
+    """A baseline keeps the maxima only, not every example's point."""
+    out = dict(report)
+    out["results"] = [
+        {**r, "keys": [{k: v for k, v in key.items() if k != "points"} for key in r["keys"]]}
+        for r in report["results"]
+    ]
+    return out
+
+
 def _environment() -> dict:
     import hypothesis
     import jax
@@ -412,7 +423,7 @@ def main(argv=None) -> int:
         "created": started.isoformat(timespec="seconds"),
         "settings": {"seed": args.seed, "examples": args.examples, "families": families,
                      "properties": properties, "dtypes": args.dtypes},
-        "tolerances": {"float64": {"rtol": 1e-9, "atol": 1e-10}, "float32": {"rtol": 1e-3, "atol": 1e-3}},
+        "tolerances": {t.name: {"rtol": t.rtol, "atol": t.atol} for t in (FLOAT64, FLOAT32)},
         "environment": _environment(),
         "results": results,
         "summary": summary,
@@ -425,7 +436,7 @@ def main(argv=None) -> int:
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     if args.write_baseline:
-        args.write_baseline.write_text(json.dumps(report, indent=1))
+        args.write_baseline.write_text(json.dumps(_without_points(report), indent=1) + "\n")
     if args.plot:
         plot(report, args.plot)
     return report["exit_status"]

@@ -18,6 +18,11 @@ CAUGHT = [
     ("tests.faults.rnn_missing_da_prevt", "backward", "rnn",
      ["rnn_backward['dx']", "time steps: wrong at t=0"]),
     ("tests.faults.rnn_missing_da_prevt", "loss_gradient", "rnn", ["rnn_backward['da0']"]),
+    ("tests.faults.lstm_candidate_erratum", "cell_backward", "lstm",
+     ["lstm_cell_backward['dWc']"]),
+    ("tests.faults.lstm_dc_prev_missing_term", "cell_backward", "lstm",
+     ["lstm_cell_backward['dc_prev']"]),
+    ("tests.faults.lstm_concat_swapped", "cell_backward", "lstm", ["lstm_cell_backward"]),
 ]
 
 

@@ -1,0 +1,8 @@
+"""Fault: the old exercise's candidate-cell gradient, with an extra ``cct`` factor and
+``1 - tanh(cct)**2`` for ``1 - cct**2``. Observable always (any n_a, m, T_x)."""
+
+from tests.faults._mutant import mutant
+
+globals().update(mutant(
+    "lstm", ("dcct = dc * it * (1 - cct * cct)", "dcct = dc * it * cct * (1 - np.tanh(cct) ** 2)")
+))

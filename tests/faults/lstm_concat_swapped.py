@@ -1,0 +1,10 @@
+"""Fault: ``dxt`` and ``da_prev`` sliced as if the concatenation were ``[xt; a_prev]``.
+Shape-valid only when n_x == n_a; otherwise a wrong shape. Observable always."""
+
+from tests.faults._mutant import mutant
+
+globals().update(mutant(
+    "lstm",
+    ('"dxt": ds[n_a:],', '"dxt": ds[: xt.shape[0]],'),
+    ('"da_prev": ds[:n_a],', '"da_prev": ds[xt.shape[0]:],'),
+))

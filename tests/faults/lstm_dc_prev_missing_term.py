@@ -1,0 +1,6 @@
+"""Fault: ``dc_prev`` misses the ``ot * (1 - tanh(c_next)**2) * da_next`` term
+(``dc_prev = dc_next * ft``). Observable when the upstream on ``a`` is nonzero."""
+
+from tests.faults._mutant import mutant
+
+globals().update(mutant("lstm", ('"dc_prev": dc * ft,', '"dc_prev": dc_next * ft,')))

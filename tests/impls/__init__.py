@@ -1,0 +1,1 @@
+"""Broken user modules for testing that rnn-verify reports instead of crashing."""
