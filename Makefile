@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install test verify survey clean
+.PHONY: install test verify survey baseline clean
 
 install: $(STAMP)
 
@@ -21,9 +21,13 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## make verify: the main job, the property suite against the JAX reference.
+## make verify: the main job, rnn-verify on manual_rnn, checked against the shipped baseline.
 verify: $(STAMP)
-	$(PY) -m pytest tests/test_properties.py -q $(PYTEST_ARGS)
+	$(VENV)/bin/rnn-verify --impl manual_rnn --baseline baselines/manual_rnn.json $(VERIFY_ARGS)
+
+## make baseline: refresh the precision baseline after an intended numerical change.
+baseline: $(STAMP)
+	$(VENV)/bin/rnn-verify --impl manual_rnn --seed 0 --examples 20 --write-baseline baselines/manual_rnn.json
 
 ## make survey: error-to-tolerance ratios of correct code (see README, Tolerances).
 survey: $(STAMP)
