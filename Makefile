@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install test verify survey baseline clean
+.PHONY: install test verify survey baseline thorough clean
 
 install: $(STAMP)
 
@@ -32,6 +32,14 @@ baseline: $(STAMP)
 ## make survey: error-to-tolerance ratios of correct code (see README, Tolerances).
 survey: $(STAMP)
 	$(PY) benchmarks/tolerance_survey.py
+
+## make thorough: >= 100,000 fresh examples of every property on both cores, logging the
+## largest error-to-tolerance ratio of each test (the false-alarm margin).
+thorough: $(STAMP)
+	mkdir -p reports && rm -f reports/thorough-ratios.jsonl
+	HYPOTHESIS_PROFILE=thorough RNN_GRADCHECK_RATIO_LOG=$(CURDIR)/reports/thorough-ratios.jsonl \
+		$(PY) -m pytest -n 2 -q tests/test_properties.py $(PYTEST_ARGS)
+	$(PY) benchmarks/ratio_summary.py reports/thorough-ratios.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -3,6 +3,10 @@
 
 from tests.faults._mutant import mutant
 
+FAMILY = "lstm"
+CONDITION = "always"
+WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+
 globals().update(mutant(
     "lstm", ("dcct = dc * it * (1 - cct * cct)", "dcct = dc * it * cct * (1 - np.tanh(cct) ** 2)")
 ))

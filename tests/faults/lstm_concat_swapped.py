@@ -3,6 +3,10 @@ Shape-valid only when n_x == n_a; otherwise a wrong shape. Observable always."""
 
 from tests.faults._mutant import mutant
 
+FAMILY = "lstm"
+CONDITION = "always (a wrong shape unless n_x == n_a)"
+WITNESS = {"dims": {"n_x": 3, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+
 globals().update(mutant(
     "lstm",
     ('"dxt": ds[n_a:],', '"dxt": ds[: xt.shape[0]],'),

@@ -8,6 +8,10 @@ with ``rnn-verify --impl tests/faults/seed_rnn.py``.
 
 import numpy as np
 
+FAMILY = "rnn"
+CONDITION = "always (T_x >= 1)"
+WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+
 
 def softmax(x):
     e_x = np.exp(x - np.max(x))
