@@ -193,6 +193,7 @@ def compare_arrays(
     allow_nonfinite: bool = False,
     against: str = "the reference",
     scale: float = 1.0,
+    slack: float = 0.0,
 ) -> ArrayComparison:
     """Compare ``manual`` against ``reference`` element by element.
 
@@ -206,6 +207,9 @@ def compare_arrays(
     scale : float
         Size of the terms that produced the array (1 for forward values, the
         largest upstream gradient for a VJP); part of the absolute floor.
+    slack : float
+        Extra absolute allowance: the reference's own error estimate where it
+        has one (finite differences), 0 otherwise.
     time_axis : int, optional
         The ``T_x`` axis, for arrays that have one; the report then lists the
         failing time steps.
@@ -217,13 +221,13 @@ def compare_arrays(
     m = np.asarray(manual, dtype=np.float64)
     r = np.asarray(reference, dtype=np.float64)
     assert m.shape == r.shape, (m.shape, r.shape)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         finite = np.isfinite(m) & np.isfinite(r)
         err = np.where(finite, np.abs(m - r), np.inf)
         if allow_nonfinite:
             same = ~finite & ((np.isnan(m) & np.isnan(r)) | (m == r))
             err = np.where(same, 0.0, err)
-        allowed = tolerance.allowed(np.where(np.isfinite(r), r, 0.0), scale)
+        allowed = tolerance.allowed(np.where(np.isfinite(r), r, 0.0), scale) + slack
         ratio = np.where(err == 0, 0.0, err / allowed)  # 0/0: exact agreement
         rel = np.where(finite, err / np.maximum(np.abs(r), np.finfo(np.float64).tiny), err)
     bad = ~(ratio <= 1.0)

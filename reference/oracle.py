@@ -26,7 +26,8 @@ exact, not approximate:
 
 from __future__ import annotations
 
-from functools import partial
+import itertools
+from functools import lru_cache, partial
 
 import jax
 import jax.numpy as jnp
@@ -68,31 +69,49 @@ def bucket(dims: dict[str, int], pad: bool = True) -> dict[str, int]:
     }
 
 
-def _resize(arr: np.ndarray, layout, dims, to_dims, source_dims) -> np.ndarray:
-    """Move ``arr`` from the block sizes ``source_dims`` to ``to_dims`` on every axis."""
-    for axis, blocks in enumerate(layout):
+@lru_cache(maxsize=4096)
+def _block_copies(layout, dims: tuple, pdims: tuple, to_padded: bool) -> tuple:
+    """Index pairs ``(dst, src)`` copying every real block between the two layouts."""
+    dims, pdims = dict(dims), dict(pdims)
+    per_axis = []
+    for blocks in layout:
         if not blocks:
+            per_axis.append([(slice(None), slice(None))])
             continue
-        pieces, start = [], 0
+        pairs, real, padded = [], 0, 0
         for name in blocks:
-            n_src, n_dst, n_real = source_dims[name], to_dims[name], dims[name]
-            piece = np.take(arr, np.arange(start, start + min(n_real, n_src)), axis=axis)
-            if n_dst > piece.shape[axis]:
-                widths = [(0, 0)] * arr.ndim
-                widths[axis] = (0, n_dst - piece.shape[axis])
-                piece = np.pad(piece, widths)
-            pieces.append(piece)
-            start += n_src
-        arr = np.concatenate(pieces, axis=axis)
-    return arr
+            n = dims[name]
+            real_sl, pad_sl = slice(real, real + n), slice(padded, padded + n)
+            pairs.append((pad_sl, real_sl) if to_padded else (real_sl, pad_sl))
+            real += n
+            padded += pdims[name]
+        per_axis.append(pairs)
+    return tuple(
+        (tuple(p[0] for p in combo), tuple(p[1] for p in combo))
+        for combo in itertools.product(*per_axis)
+    )
+
+
+def _shape(layout, dims) -> tuple:
+    return tuple(sum(dims[b] for b in blocks) if blocks else 1 for blocks in layout)
 
 
 def _pad(arr, layout, dims, pdims):
-    return _resize(np.asarray(arr, dtype=np.float64), layout, dims, pdims, dims)
+    """Zero-pad ``arr`` from the real block sizes ``dims`` to the bucket sizes ``pdims``."""
+    arr = np.asarray(arr, dtype=np.float64)
+    out = np.zeros(_shape(layout, pdims))
+    for dst, src in _block_copies(layout, tuple(dims.items()), tuple(pdims.items()), True):
+        out[dst] = arr[src]
+    return out
 
 
 def _unpad(arr, layout, dims, pdims):
-    return _resize(np.asarray(arr), layout, dims, dims, pdims)
+    """The real blocks of a padded ``arr``, laid out at their real sizes."""
+    arr = np.asarray(arr)
+    out = np.empty(_shape(layout, dims), dtype=arr.dtype)
+    for dst, src in _block_copies(layout, tuple(dims.items()), tuple(pdims.items()), False):
+        out[dst] = arr[src]
+    return out
 
 
 def _family(family) -> Family:
