@@ -221,9 +221,9 @@ def cell_forward(family, xt, states_prev, parameters, *, pad=True) -> dict:
     pdims = bucket(dims, pad)
     p = _pad_parameters(fam, parameters, dims, pdims)
     state = tuple(_pad(s, STATE_LAYOUT, dims, pdims) for s in states_prev)
-    new, y = _cell_forward_jit(
+    new, y = jax.device_get(_cell_forward_jit(
         fam.name, p, _pad(xt, XT_LAYOUT, dims, pdims), state, _class_mask(dims, pdims)
-    )
+    ))
     out = {f"{s}_next": _unpad(v, STATE_LAYOUT, dims, pdims) for s, v in zip(fam.states, new)}
     out["yt_pred"] = _unpad(y, YT_LAYOUT, dims, pdims)
     return out
@@ -236,13 +236,13 @@ def forward(family, x, a0, parameters, *, pad=True) -> dict:
     dims = _dims_of(fam, parameters, m, T_x)
     pdims = bucket(dims, pad)
     p = _pad_parameters(fam, parameters, dims, pdims)
-    states, y = _forward_jit(
+    states, y = jax.device_get(_forward_jit(
         fam.name,
         p,
         _pad(x, X_LAYOUT, dims, pdims),
         _pad(a0, STATE_LAYOUT, dims, pdims),
         _class_mask(dims, pdims),
-    )
+    ))
     out = {s: _unpad(v, SEQ_STATE_LAYOUT, dims, pdims) for s, v in zip(fam.states, states)}
     out["y_pred"] = _unpad(y, Y_LAYOUT, dims, pdims)
     return out
@@ -263,13 +263,13 @@ def cell_vjp(family, xt, states_prev, parameters, cotangents, *, pad=True) -> di
     pdims = bucket(dims, pad)
     p = _pad_parameters(fam, parameters, dims, pdims)
     pad_state = partial(_pad, layout=STATE_LAYOUT, dims=dims, pdims=pdims)
-    gp, gx, gs = _cell_vjp_jit(
+    gp, gx, gs = jax.device_get(_cell_vjp_jit(
         fam.name,
         p,
         _pad(xt, XT_LAYOUT, dims, pdims),
         tuple(pad_state(s) for s in states_prev),
         tuple(pad_state(c) for c in cotangents),
-    )
+    ))
     out = {"dxt": _unpad(gx, XT_LAYOUT, dims, pdims)}
     for s, g in zip(fam.states, gs):
         out[f"d{s}_prev"] = _unpad(g, STATE_LAYOUT, dims, pdims)
@@ -287,13 +287,13 @@ def sequence_vjp(family, x, a0, parameters, da, *, pad=True) -> dict:
     _, m, T_x = np.shape(x)
     dims = _dims_of(fam, parameters, m, T_x)
     pdims = bucket(dims, pad)
-    gp, gx, ga0 = _sequence_vjp_jit(
+    gp, gx, ga0 = jax.device_get(_sequence_vjp_jit(
         fam.name,
         _pad_parameters(fam, parameters, dims, pdims),
         _pad(x, X_LAYOUT, dims, pdims),
         _pad(a0, STATE_LAYOUT, dims, pdims),
         _pad(da, SEQ_STATE_LAYOUT, dims, pdims),
-    )
+    ))
     out = {"dx": _unpad(gx, X_LAYOUT, dims, pdims), "da0": _unpad(ga0, STATE_LAYOUT, dims, pdims)}
     out.update(_parameter_gradients(fam, fam.recurrent_keys, gp, dims, pdims))
     return out
@@ -330,7 +330,7 @@ def loss_and_gradients(family, x, a0, parameters, labels, *, pad=True):
     """
     fam = _family(family)
     args, dims, pdims = _loss_arguments(fam, x, a0, parameters, labels, pad)
-    loss, (gp, gx, ga0) = _loss_and_grad_jit(fam.name, *args)
+    loss, (gp, gx, ga0) = jax.device_get(_loss_and_grad_jit(fam.name, *args))
     out = {"dx": _unpad(gx, X_LAYOUT, dims, pdims), "da0": _unpad(ga0, STATE_LAYOUT, dims, pdims)}
     out.update(_parameter_gradients(fam, fam.parameters, gp, dims, pdims))
     return float(loss), out

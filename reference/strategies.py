@@ -10,6 +10,7 @@ Every dimension shrinks towards 1, every scale towards 1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from hypothesis import strategies as st
@@ -150,38 +151,60 @@ def make_case(
     )
 
 
-@st.composite
 def dimensions(
-    draw, *, max_dim: int = MAX_DIM, short_T_x: int = SHORT_T_X, max_T_x: int = 50
-) -> Dims:
-    """Draw ``n_x, n_a, n_y, m, T_x``, each from 1; ``T_x`` beyond ``short_T_x`` less often."""
+    *, max_dim: int = MAX_DIM, short_T_x: int = SHORT_T_X, max_T_x: int = 50
+) -> st.SearchStrategy[Dims]:
+    """``n_x, n_a, n_y, m, T_x``, each from 1; ``T_x`` beyond ``short_T_x`` less often."""
+    return _dimensions(max_dim, short_T_x, max_T_x)
+
+
+@lru_cache(maxsize=None)
+def _dimensions(max_dim: int, short_T_x: int, max_T_x: int) -> st.SearchStrategy[Dims]:
+    # Built once per setting: a strategy object made inside every draw costs
+    # Hypothesis more than the check itself.
     dim = st.integers(1, max_dim)
-    T_x_short = st.integers(1, min(short_T_x, max_T_x))
+    T_x = st.integers(1, min(short_T_x, max_T_x))
     if max_T_x > short_T_x:
-        T_x = draw(st.one_of(T_x_short, st.integers(short_T_x + 1, max_T_x)))
-    else:
-        T_x = draw(T_x_short)
-    return Dims(n_x=draw(dim), n_a=draw(dim), n_y=draw(dim), m=draw(dim), T_x=T_x)
+        T_x = st.one_of(T_x, st.integers(short_T_x + 1, max_T_x))
+
+    @st.composite
+    def draw_dims(draw) -> Dims:
+        T = draw(T_x)
+        return Dims(n_x=draw(dim), n_a=draw(dim), n_y=draw(dim), m=draw(dim), T_x=T)
+
+    return draw_dims()
+
+
+_WEIGHT_SCALE = st.sampled_from(WEIGHT_SCALES)
+_LOGIT_SCALE = st.sampled_from(LOGIT_SCALES)
+_UPSTREAM_SCALE = st.sampled_from(UPSTREAM_SCALES)
+_SEED = st.integers(0, 2**32 - 1)
 
 
 @st.composite
-def cases(
-    draw,
-    family: Family | str,
-    *,
-    dtype=np.float64,
-    dims: st.SearchStrategy[Dims] | None = None,
-) -> Case:
-    """Draw a :class:`Case` of ``family``: dimensions, scales, then a seed."""
-    if dims is None:
-        dims = dimensions(max_T_x=MAX_T_X[np.dtype(dtype).name])
+def _cases(draw, family: Family, dtype: np.dtype, dims: st.SearchStrategy[Dims]) -> Case:
     d = draw(dims)
     return make_case(
         family,
         d,
         dtype=dtype,
-        weight_scale=draw(st.sampled_from(WEIGHT_SCALES)),
-        logit_scale=draw(st.sampled_from(LOGIT_SCALES)),
-        upstream_scale=draw(st.sampled_from(UPSTREAM_SCALES)),
-        seed=draw(st.integers(0, 2**32 - 1)),
+        weight_scale=draw(_WEIGHT_SCALE),
+        logit_scale=draw(_LOGIT_SCALE),
+        upstream_scale=draw(_UPSTREAM_SCALE),
+        seed=draw(_SEED),
     )
+
+
+def cases(
+    family: Family | str,
+    *,
+    dtype=np.float64,
+    dims: st.SearchStrategy[Dims] | None = None,
+) -> st.SearchStrategy[Case]:
+    """A :class:`Case` of ``family``: dimensions first, then the scales, then a seed
+    from which the arrays are generated (see :func:`make_case`)."""
+    family = family if isinstance(family, Family) else get_family(family)
+    dtype = np.dtype(dtype)
+    if dims is None:
+        dims = dimensions(max_T_x=MAX_T_X[dtype.name])
+    return _cases(family, dtype, dims)

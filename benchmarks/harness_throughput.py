@@ -1,0 +1,88 @@
+"""Harness throughput: fully verified examples per second, per family.
+
+"Verified" means one Hypothesis example of the ``backward`` property: draw a
+case, run the manual forward and backward, the oracle's VJP, and the element-wise
+comparison of every gradient key. It is set against the manual-only cost (the
+same cases, manual forward and backward alone) measured in the same run, and
+against the loss-gradient property, which adds the loss and the output layer.
+Compilation is excluded (a warm-up search compiles each bucket first).
+
+    python benchmarks/harness_throughput.py [--examples 1000] [--families rnn,lstm,gru]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hseed
+
+import manual_rnn
+from reference.families import FAMILIES
+from reference.properties import Implementation, run_backward
+from reference.runner import search
+from reference.strategies import cases
+
+
+def manual_only(impl, family, n, seed) -> float:
+    """Examples per second of the same Hypothesis loop running only the manual
+    forward and backward on each drawn case (no oracle, no comparison)."""
+    count = {"n": 0}
+
+    @hseed(seed)
+    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(case=cases(family))
+    def body(case):
+        count["n"] += 1
+        run_backward(impl, case)
+
+    start = time.perf_counter()
+    body()
+    return count["n"] / (time.perf_counter() - start)
+
+
+def generation_only(family, n, seed) -> float:
+    """Examples per second of drawing cases alone: Hypothesis plus array generation."""
+    count = {"n": 0}
+
+    @hseed(seed)
+    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(case=cases(family))
+    def body(case):
+        count["n"] += 1
+
+    start = time.perf_counter()
+    body()
+    return count["n"] / (time.perf_counter() - start)
+
+
+def verified(impl, family, prop, n, seed) -> float:
+    out = search(impl, prop, family, max_examples=n, seed=seed, shrink=False)
+    # search() runs the generate phase plus (cheap) replay phases; count its examples
+    assert not out.failed, out.message
+    return out.examples / out.seconds
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--examples", type=int, default=1000)
+    ap.add_argument("--families", default="rnn,lstm,gru")
+    args = ap.parse_args(argv)
+    impl = Implementation(manual_rnn)
+    print(f"{'family':8} {'drawing only':>13} {'manual only':>12} {'verified backward':>18} "
+          f"{'cost ratio':>10} {'verified loss gradient':>22}")
+    for family in args.families.split(","):
+        for prop in ("backward", "loss_gradient"):
+            search(impl, prop, family, max_examples=200, seed=1)  # compile every bucket
+        g = generation_only(family, args.examples, seed=4)
+        m = manual_only(impl, family, args.examples, seed=2)
+        v = verified(impl, family, "backward", args.examples, seed=2)
+        L = verified(impl, family, "loss_gradient", args.examples, seed=3)
+        print(f"{family:8} {g:11.0f}/s {m:10.0f}/s {v:16.0f}/s {m / v:9.1f}x {L:20.0f}/s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
