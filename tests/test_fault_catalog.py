@@ -26,6 +26,10 @@ def test_fault_has_its_metadata(name):
 def test_fault_is_caught(name):
     result = hunt(name)
     assert result.caught_by is not None, f"{name} survived every property"
+    # A mutant whose edit no longer fits the code crashes; that is a stale fault, not a catch.
+    assert "raised NameError" not in result.message and "raised UnboundLocalError" not in result.message, (
+        f"{name} crashed instead of computing a wrong answer:\n{result.message}"
+    )
 
 
 @pytest.mark.parametrize("name", FAULTS)

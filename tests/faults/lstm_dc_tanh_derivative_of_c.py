@@ -1,0 +1,15 @@
+"""Fault: the cell-state gradient through ``a = ot * tanh(c)`` uses ``1 - c_next**2``
+instead of ``1 - tanh(c_next)**2`` (c_next is not a tanh output). Observable when the
+upstream on a is nonzero."""
+
+from tests.faults._mutant import mutant
+
+FAMILY = "lstm"
+CONDITION = "a nonzero upstream on a"
+WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+
+globals().update(mutant(
+    "lstm",
+    ("dc = dc_next + da_next * ot * (1 - tanh_c * tanh_c)",
+     "dc = dc_next + da_next * ot * (1 - c_next * c_next)"),
+))

@@ -1,0 +1,14 @@
+"""Fault: tanh' evaluated at the wrong state, ``1 - a_prev**2`` instead of
+``1 - a_next**2``. Observable always (a_prev != a_next)."""
+
+from tests.faults._mutant import mutant
+
+FAMILY = "rnn"
+CONDITION = "always"
+WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+
+globals().update(mutant(
+    "rnn",
+    ('_cell_backward(da_next, 1 - a_next * a_next, p["Waa"].T)',
+     '_cell_backward(da_next, 1 - a_prev * a_prev, p["Waa"].T)'),
+))
