@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install test verify survey baseline thorough clean
+.PHONY: install test verify survey baseline thorough mutation bench clean
 
 install: $(STAMP)
 
@@ -40,6 +40,15 @@ thorough: $(STAMP)
 	HYPOTHESIS_PROFILE=thorough RNN_GRADCHECK_RATIO_LOG=$(CURDIR)/reports/thorough-ratios.jsonl \
 		$(PY) -m pytest -n 2 -q tests/test_properties.py $(PYTEST_ARGS)
 	$(PY) benchmarks/ratio_summary.py reports/thorough-ratios.jsonl
+
+## make mutation: mutmut over manual_rnn with the derandomized `mutation` profile.
+mutation: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[mutation]'
+	rm -rf mutants
+	HYPOTHESIS_PROFILE=mutation JAX_COMPILATION_CACHE_DIR=$(CURDIR)/.jax-cache \
+		JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0 \
+		$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
