@@ -56,6 +56,19 @@ Through time, the gradient reaching ``a_t`` is the upstream ``da[:, :, t]``
 plus the ``da_prev`` carried back from step ``t + 1``; the weight gradients are
 sums over all steps, and ``da0`` is the ``da_prev`` left after step 0.
 
+The sequence functions stack the input columns of ``Wc, Wz, Wr`` into one
+``(3 n_a, n_x)`` weight and compute ``W_x x_t + b`` for every step before the
+loop; each step then needs one matmul for the hidden part of ``z`` and ``r``
+and, reset before, one more for the candidate's ``Wc_a (r_t * a_{t-1})``
+(reset after, all three hidden parts are one matmul on ``a_{t-1}``). The
+backward computes every factor that does not depend on the recurrence
+(``(1 - z_t)(1 - cc_t**2)``, ``(a_{t-1} - cc_t) z_t (1 - z_t)``,
+``r_t (1 - r_t)`` times ``a_{t-1}`` or ``Wc_a a_{t-1}``) for all steps before
+its loop and, after it, ``dx``, every ``dW`` and ``db`` as one matmul (or
+sum) over the ``m * T_x`` columns of all steps. The caches are laid out as
+described in :mod:`manual_rnn.rnn`; reset after, they also keep
+``Wc_a a_{t-1}`` of every step.
+
 The API (names, argument order, shapes, dictionary keys, cache tuples) follows
 the one of the "RNN step by step" exercise's RNN and LSTM. Every public function
 validates its input, keeps the input dtype (float32 or float64) and never
@@ -64,11 +77,14 @@ modifies its arguments.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ._validate import check_array, check_cache, check_labels, check_parameters, common_dtype
 from .activations import sigmoid, softmax
 from .loss import cross_entropy_loss, output_layer_backward
+from .rnn import CellCaches, all_finite, time_columns
 
 __all__ = [
     "gru_cell_forward",
@@ -189,6 +205,38 @@ def gru_cell_forward(
     return a_next, yt_pred, (a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)
 
 
+class _Steps(NamedTuple):
+    """The per-step arrays of :func:`gru_forward`, time-major, for the backward."""
+
+    a_next: np.ndarray  # (T_x, n_a, m)
+    a_prev: np.ndarray  # (T_x, n_a, m); views of the same states as a_next, one step earlier
+    gates: np.ndarray  # (T_x, 3 n_a, m): cc_t, z_t, r_t in this order
+    hc: np.ndarray | None  # (T_x, n_a, m): Wc_a a_{t-1}, reset-after only, else None
+    x: np.ndarray  # (n_x, m, T_x)
+    reset_after: bool
+
+
+def _blocks(p, n_a):
+    """Stacked weights: the input columns ``(3 n_a, n_x)`` and biases ``(3 n_a, 1)``
+    of ``cc, z, r``, and the hidden columns ``(n_a, n_a)`` of ``z``, ``r``, ``cc``."""
+    W_x = np.concatenate([p["Wc"][:, n_a:], p["Wz"][:, n_a:], p["Wr"][:, n_a:]])
+    b = np.concatenate([p["bc"], p["bz"], p["br"]])
+    return W_x, b, p["Wz"][:, :n_a], p["Wr"][:, :n_a], p["Wc"][:, :n_a]
+
+
+def _sigmoid_(z):
+    """``1 / (1 + exp(-z))`` in place, under ``np.errstate(over="ignore")``.
+
+    ``exp(-z)`` overflows only where the sigmoid is below the smallest normal
+    number; the result is then 0. Elsewhere this form keeps full relative
+    precision, as :func:`manual_rnn.activations.sigmoid` does.
+    """
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1
+    return np.reciprocal(z, out=z)
+
+
 def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after: bool = False):
     """Forward pass of the GRU over a whole sequence.
 
@@ -210,8 +258,11 @@ def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after:
     y_pred : ndarray, shape (n_y, m, T_x)
         Softmax prediction at every time step.
     caches : tuple
-        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache of
-        :func:`gru_cell_forward` at step ``t``.
+        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache
+        ``(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)`` of
+        :func:`gru_cell_forward` at step ``t``, its arrays views into the
+        time-major arrays the list also carries (see
+        :class:`manual_rnn.rnn.CellCaches`).
 
     Raises
     ------
@@ -228,16 +279,40 @@ def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after:
     check_array(func, "a0", a0, (n_a, m), "n_a, m")
     dtype = common_dtype(func, x=x, a0=a0, **p)
 
-    a = np.zeros((n_a, m, T_x), dtype=dtype)
-    y_pred = np.zeros((n_y, m, T_x), dtype=dtype)
-    cell_caches = []
-    a_next = a0
+    W_x, b, Wz_a, Wr_a, Wc_a = _blocks(p, n_a)
+    gates = np.add(W_x @ np.ascontiguousarray(x.transpose(2, 0, 1)), b)  # (T_x, 3 n_a, m)
+    states = np.empty((T_x + 1, n_a, m), dtype=dtype)  # a0, a_1, ..., a_T_x
+    states[0] = a0
+    if reset_after:  # one matmul per step for the hidden part of all three
+        W_a = np.concatenate([Wz_a, Wr_a, Wc_a])
+        hc = np.empty((T_x, n_a, m), dtype=dtype)
+    else:
+        W_a, Wc_a, hc = np.concatenate([Wz_a, Wr_a]), np.ascontiguousarray(Wc_a), None
+    with np.errstate(over="ignore"):
+        for t in range(T_x):
+            a_prev, cc, zr = states[t], gates[t, :n_a], gates[t, n_a:]
+            h = W_a @ a_prev
+            zr += h[: 2 * n_a]
+            z, r = _sigmoid_(zr).reshape(2, n_a, m)
+            if reset_after:
+                hc[t] = h[2 * n_a :]
+                cc += r * hc[t]
+            else:
+                cc += Wc_a @ (r * a_prev)
+            np.tanh(cc, out=cc)
+            a_next = states[t + 1]  # cc + z (a_prev - cc)
+            np.subtract(a_prev, cc, out=a_next)
+            a_next *= z
+            a_next += cc
+
+    a = np.ascontiguousarray(states[1:].transpose(1, 2, 0))
+    y_pred = softmax((p["Wy"] @ a.reshape(n_a, m * T_x) + p["by"]).reshape(n_y, m, T_x))
+    steps = _Steps(states[1:], states[:-1], gates, hc, x, reset_after)
+    entries = []
     for t in range(T_x):
-        a_prev, xt = a_next, x[:, :, t]
-        a_next, y_pred[:, :, t], zt, rt, cct = _cell_forward(xt, a_prev, p, reset_after)
-        a[:, :, t] = a_next
-        cell_caches.append((a_next, a_prev, zt, rt, cct, xt, parameters, reset_after))
-    return a, y_pred, (cell_caches, x)
+        cc, z, r = gates[t].reshape(3, n_a, m)
+        entries.append((states[t + 1], states[t], z, r, cc, x[:, :, t], parameters, reset_after))
+    return a, y_pred, (CellCaches(entries, steps), x)
 
 
 def _cell_backward(da_next, cache):
@@ -318,16 +393,39 @@ def gru_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
     return _cell_backward(da_next, checked)
 
 
-def _check_caches(func: str, caches):
+def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
+    """Validate the forward pass's caches; return its stacked steps and parameters.
+
+    Caches from :func:`gru_forward` are validated through their stacked arrays
+    (a finiteness check of one sum each); a hand-built list of cell caches is
+    validated entry by entry and stacked (all its entries must share one
+    ``reset_after``).
+    """
     cell_caches, x = check_cache(func, "caches", caches, 2)
     if not isinstance(cell_caches, (list, tuple)) or not cell_caches:
         raise ValueError(
             f"{func}: caches[0] must be the non-empty list of cell caches from the forward "
             f"pass, got {type(cell_caches).__name__}"
         )
-    checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+    steps = cell_caches.intact_stacked() if isinstance(cell_caches, CellCaches) else None
+    if steps is None or not all_finite(steps.a_next, steps.a_prev, steps.gates):
+        checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+        variants = {c[7] for c in checked}
+        if len(variants) > 1:
+            raise ValueError(
+                f"{func}: caches[0] mixes cell caches with reset_after=True and =False; "
+                f"a sequence has one variant"
+            )
+        p, reset_after = checked[0][6], checked[0][7]
+        a_next, a_prev, zt, rt, cct, xt = (np.stack([c[k] for c in checked]) for k in range(6))
+        n_a = a_next.shape[1]
+        hc = p["Wc"][:, :n_a] @ a_prev if reset_after else None
+        gates = np.concatenate([cct, zt, rt], axis=1)
+        steps = _Steps(a_next, a_prev, gates, hc, xt.transpose(1, 2, 0), reset_after)
+    else:
+        p = _check_parameters(func, cell_caches[0][6])
     check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
-    return checked, x
+    return steps, p
 
 
 def gru_backward(da: np.ndarray, caches: tuple) -> dict:
@@ -335,8 +433,8 @@ def gru_backward(da: np.ndarray, caches: tuple) -> dict:
 
     ``T_x`` is read from ``da.shape``: a ``da`` shorter than the forward
     sequence back-propagates through its first ``T_x`` steps only (the
-    gradients are those of the truncated sequence). Each step's variant
-    (``reset_after``) is read from its cache.
+    gradients are those of the truncated sequence). The variant
+    (``reset_after``) is read from the caches.
 
     Parameters
     ----------
@@ -344,7 +442,8 @@ def gru_backward(da: np.ndarray, caches: tuple) -> dict:
         Upstream gradient of the loss with respect to every hidden state (for
         the softmax loss, the ``da`` of :func:`gru_loss_backward`).
     caches : tuple
-        ``(list_of_cell_caches, x)`` from :func:`gru_forward`.
+        ``(list_of_cell_caches, x)`` from :func:`gru_forward`, or a list of
+        :func:`gru_cell_forward` caches of one variant built by hand.
 
     Returns
     -------
@@ -356,34 +455,87 @@ def gru_backward(da: np.ndarray, caches: tuple) -> dict:
     Raises
     ------
     TypeError, ValueError
-        If ``caches`` is not the forward pass's ``(list, x)`` tuple, or ``da``
-        does not have shape ``(n_a, m, T_x)`` with ``T_x`` at most the number
-        of cached steps.
+        If ``caches`` is not the forward pass's ``(list, x)`` tuple (or mixes
+        both variants), or ``da`` does not have shape ``(n_a, m, T_x)`` with
+        ``T_x`` at most the number of cached steps.
     """
     func = "gru_backward"
-    cell_caches, _ = _check_caches(func, caches)
-    a1, x1, p = cell_caches[0][0], cell_caches[0][5], cell_caches[0][6]
-    n_a, m = a1.shape
-    n_x = x1.shape[0]
+    steps, p = _check_caches(func, caches)
+    T_cached, n_a, m = steps.a_next.shape
+    n_x = steps.x.shape[0]
     check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
     T_x = da.shape[2]
-    if not 1 <= T_x <= len(cell_caches):
+    if not 1 <= T_x <= T_cached:
         raise ValueError(
             f"{func}: da has T_x = {T_x} time steps but the caches hold "
-            f"{len(cell_caches)}; expected 1 <= T_x <= {len(cell_caches)}"
+            f"{T_cached}; expected 1 <= T_x <= {T_cached}"
         )
-    dtype = common_dtype(func, da=da, x=x1, **p)
+    dtype = common_dtype(func, da=da, x=steps.x, **p)
+    reset_after = steps.reset_after
 
-    dx = np.zeros((n_x, m, T_x), dtype=dtype)
-    grads = {k: np.zeros_like(p[k[1:]]) for k in ("dWz", "dbz", "dWr", "dbr", "dWc", "dbc")}
+    # Every factor that does not depend on the recurrence, for all steps at once,
+    # in blocks cc, z, r (and, reset-after, the gradient on Wc_a a_{t-1}): the
+    # loop multiplies them in place by da_next (cc, z) and by the gradient
+    # reaching r (cc's pre-activation gradient, or Wc_a^T of it on r * a_{t-1}).
+    gates, a_prev = steps.gates[:T_x], steps.a_prev[:T_x]
+    cc, z, r = (gates[:, k * n_a : (k + 1) * n_a] for k in range(3))
+    d = np.empty((T_x, (4 if reset_after else 3) * n_a, m), dtype=dtype)
+    np.multiply(1 - z, 1 - cc * cc, out=d[:, :n_a])
+    np.multiply(a_prev - cc, z * (1 - z), out=d[:, n_a : 2 * n_a])
+    np.multiply(r, 1 - r, out=d[:, 2 * n_a : 3 * n_a])
+    d[:, 2 * n_a : 3 * n_a] *= steps.hc[:T_x] if reset_after else a_prev
+
+    W_x, _, Wz_a, Wr_a, Wc_a = _blocks(p, n_a)
     da_prevt = np.zeros((n_a, m), dtype=dtype)
-    for t in reversed(range(T_x)):
-        g = _cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
-        dx[:, :, t] = g["dxt"]
-        da_prevt = g["da_prev"]
-        for k in grads:
-            grads[k] += g[k]
-    return {"dx": dx, "da0": da_prevt, **grads}
+    if reset_after:
+        W_a_T = np.ascontiguousarray(np.concatenate([Wz_a, Wr_a, Wc_a]).T)  # (n_a, 3 n_a)
+        for t in reversed(range(T_x)):
+            da_next = da[:, :, t] + da_prevt
+            dt = d[t]
+            d_cz = dt[: 2 * n_a].reshape(2, n_a, m)
+            d_cz *= da_next
+            dt[2 * n_a : 3 * n_a] *= dt[:n_a]
+            np.multiply(dt[:n_a], r[t], out=dt[3 * n_a :])
+            da_prevt = W_a_T @ dt[n_a:]
+            da_prevt += da_next * z[t]
+    else:
+        W_zr_T = np.ascontiguousarray(np.concatenate([Wz_a, Wr_a]).T)  # (n_a, 2 n_a)
+        Wc_a_T = np.ascontiguousarray(Wc_a.T)
+        for t in reversed(range(T_x)):
+            da_next = da[:, :, t] + da_prevt
+            dt = d[t]
+            d_cz = dt[: 2 * n_a].reshape(2, n_a, m)
+            d_cz *= da_next
+            d_ra = Wc_a_T @ dt[:n_a]  # the gradient on r_t * a_{t-1}
+            dt[2 * n_a :] *= d_ra
+            da_prevt = W_zr_T @ dt[n_a:]
+            da_prevt += da_next * z[t]
+            da_prevt += d_ra * r[t]
+
+    d = time_columns(d)  # (3 or 4 n_a, T_x m): rows cc, z, r (, Wc_a a_{t-1})
+    d_x = d[: 3 * n_a]
+    x_cols = time_columns(steps.x[:, :, :T_x].transpose(2, 0, 1))
+    a_cols = time_columns(a_prev)
+    dx = (np.ascontiguousarray(W_x.T) @ d_x).reshape(n_x, T_x, m)
+    dW_x = d_x @ x_cols.T  # (3 n_a, n_x): cc, z, r
+    db = d_x.sum(axis=1, keepdims=True)
+    if reset_after:
+        dWz_a, dWr_a, dWc_a = np.split(d[n_a:] @ a_cols.T, 3)
+    else:
+        dWz_a, dWr_a = np.split(d[n_a : 3 * n_a] @ a_cols.T, 2)
+        dWc_a = d[:n_a] @ time_columns(r * a_prev).T
+    dWc_x, dWz_x, dWr_x = np.split(dW_x, 3)
+    dbc, dbz, dbr = np.split(db, 3)
+    return {
+        "dx": np.ascontiguousarray(dx.transpose(0, 2, 1)),
+        "da0": da_prevt,
+        "dWz": np.concatenate([dWz_a, dWz_x], axis=1),
+        "dbz": dbz,
+        "dWr": np.concatenate([dWr_a, dWr_x], axis=1),
+        "dbr": dbr,
+        "dWc": np.concatenate([dWc_a, dWc_x], axis=1),
+        "dbc": dbc,
+    }
 
 
 def gru_loss(y_pred: np.ndarray, labels: np.ndarray) -> np.floating:
@@ -417,14 +569,12 @@ def gru_loss_backward(y_pred: np.ndarray, labels: np.ndarray, caches: tuple) -> 
         If ``y_pred``, ``labels`` and ``caches`` disagree in shape.
     """
     func = "gru_loss_backward"
-    cell_caches, _ = _check_caches(func, caches)
-    a1, p = cell_caches[0][0], cell_caches[0][6]
-    n_a, m = a1.shape
+    steps, p = _check_caches(func, caches)
+    T_x, n_a, m = steps.a_next.shape
     n_y = p["Wy"].shape[0]
-    T_x = len(cell_caches)
     check_array(func, "y_pred", y_pred, (n_y, m, T_x), "n_y, m, T_x")
     check_labels(func, labels, m, T_x, n_y)
     common_dtype(func, y_pred=y_pred, **p)
-    a = np.stack([c[0] for c in cell_caches], axis=-1)
+    a = steps.a_next.transpose(1, 2, 0)  # (n_a, m, T_x)
     dWy, dby, da = output_layer_backward(y_pred, labels, a, p["Wy"])
     return {"dWy": dWy, "dby": dby, "da": da}

@@ -37,6 +37,18 @@ receives no upstream gradient, as in the exercise). The weight gradients are
 sums over all steps, and ``da0`` is the ``da_prev`` left after step 0. The
 initial cell state ``c0`` is zero, so no ``dc0`` is returned.
 
+The sequence functions stack the four gates, in the order ``o, f, i, cc``, into
+one ``(4 n_a, n_a + n_x)`` weight: the forward computes the input part
+``W[:, n_a:] x_t + b`` of every step before the loop, and each step one matmul
+``W[:, :n_a] a_{t-1}`` for all gates. The backward computes every factor that
+does not depend on the recurrence (``s (1 - s)`` of the sigmoid gates times
+``tanh(c_t)``, ``c_{t-1}`` or ``cc_t``; ``i_t (1 - cc_t**2)``;
+``o_t (1 - tanh(c_t)**2)``) for all steps before its loop, keeps only ``da``,
+``dc`` and the matmul ``W[:, :n_a]^T dgates`` in the loop, and after it
+computes ``dx``, every ``dW`` and ``db`` as one matmul (or sum) over the
+``m * T_x`` columns of all steps. The caches are laid out as described in
+:mod:`manual_rnn.rnn`.
+
 The API (names, argument order, shapes, dictionary keys, cache tuples) is the
 one of the "RNN step by step" exercise. Every public function validates its
 input, keeps the input dtype (float32 or float64) and never modifies its
@@ -45,11 +57,14 @@ arguments.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ._validate import check_array, check_cache, check_labels, check_parameters, common_dtype
 from .activations import sigmoid, softmax
 from .loss import cross_entropy_loss, output_layer_backward
+from .rnn import CellCaches, all_finite, time_columns
 
 __all__ = [
     "lstm_cell_forward",
@@ -166,6 +181,44 @@ def lstm_cell_forward(xt: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray, pa
     return a_next, c_next, yt_pred, cache
 
 
+class _Steps(NamedTuple):
+    """The per-step arrays of :func:`lstm_forward`, time-major, for the backward."""
+
+    a_next: np.ndarray  # (T_x, n_a, m)
+    c_next: np.ndarray  # (T_x, n_a, m)
+    a_prev: np.ndarray  # (T_x, n_a, m); views of the same states as a_next, one step earlier
+    c_prev: np.ndarray  # (T_x, n_a, m)
+    gates: np.ndarray  # (T_x, 4 n_a, m): o_t, f_t, i_t, cc_t, in _GATE_ORDER
+    x: np.ndarray  # (n_x, m, T_x)
+
+
+# Order of the gates in the stacked weights and arrays: the three sigmoid gates
+# first, so that one call activates them, and the output gate first of all,
+# because only its gradient comes from da_next (the others' comes from dc).
+_GATE_ORDER = ("o", "f", "i", "c")
+
+
+def _stacked_weights(p):
+    """The gate weights ``(4 n_a, n_a + n_x)`` and biases ``(4 n_a, 1)`` in ``_GATE_ORDER``."""
+    return (
+        np.concatenate([p[f"W{g}"] for g in _GATE_ORDER]),
+        np.concatenate([p[f"b{g}"] for g in _GATE_ORDER]),
+    )
+
+
+def _sigmoid_(z):
+    """``1 / (1 + exp(-z))`` in place, under ``np.errstate(over="ignore")``.
+
+    ``exp(-z)`` overflows only where the sigmoid is below the smallest normal
+    number; the result is then 0. Elsewhere this form keeps full relative
+    precision, as :func:`manual_rnn.activations.sigmoid` does.
+    """
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1
+    return np.reciprocal(z, out=z)
+
+
 def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     """Forward pass of the LSTM over a whole sequence, from a zero cell state.
 
@@ -187,8 +240,11 @@ def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     c : ndarray, shape (n_a, m, T_x)
         Cell state at every time step.
     caches : tuple
-        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache of
-        :func:`lstm_cell_forward` at step ``t``.
+        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache
+        ``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`` of
+        :func:`lstm_cell_forward` at step ``t``, its arrays views into the
+        time-major arrays the list also carries (see
+        :class:`manual_rnn.rnn.CellCaches`).
 
     Raises
     ------
@@ -204,18 +260,36 @@ def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     check_array(func, "a0", a0, (n_a, m), "n_a, m")
     dtype = common_dtype(func, x=x, a0=a0, **p)
 
-    a = np.zeros((n_a, m, T_x), dtype=dtype)
-    c = np.zeros((n_a, m, T_x), dtype=dtype)
-    y = np.zeros((n_y, m, T_x), dtype=dtype)
-    cell_caches = []
-    a_next, c_next = a0, np.zeros((n_a, m), dtype=dtype)
+    W, b = _stacked_weights(p)
+    W_a = np.ascontiguousarray(W[:, :n_a])
+    gates = np.add(W[:, n_a:] @ np.ascontiguousarray(x.transpose(2, 0, 1)), b)  # (T_x, 4 n_a, m)
+    a_states = np.empty((T_x + 1, n_a, m), dtype=dtype)  # a0, a_1, ..., a_T_x
+    c_states = np.empty((T_x + 1, n_a, m), dtype=dtype)
+    a_states[0], c_states[0] = a0, 0
+    tanh_c = np.empty((n_a, m), dtype=dtype)
+    with np.errstate(over="ignore"):
+        for t in range(T_x):
+            z = gates[t]
+            z += W_a @ a_states[t]
+            _sigmoid_(z[: 3 * n_a])
+            np.tanh(z[3 * n_a :], out=z[3 * n_a :])
+            o, f, i, cc = z.reshape(4, n_a, m)
+            c_next = c_states[t + 1]
+            np.multiply(f, c_states[t], out=c_next)
+            c_next += i * cc
+            np.tanh(c_next, out=tanh_c)
+            np.multiply(o, tanh_c, out=a_states[t + 1])
+
+    a = np.ascontiguousarray(a_states[1:].transpose(1, 2, 0))
+    c = np.ascontiguousarray(c_states[1:].transpose(1, 2, 0))
+    y = softmax((p["Wy"] @ a.reshape(n_a, m * T_x) + p["by"]).reshape(n_y, m, T_x))
+    steps = _Steps(a_states[1:], c_states[1:], a_states[:-1], c_states[:-1], gates, x)
+    entries = []
     for t in range(T_x):
-        a_prev, c_prev, xt = a_next, c_next, x[:, :, t]
-        a_next, c_next, y[:, :, t], ft, it, cct, ot = _cell_forward(xt, a_prev, c_prev, p)
-        a[:, :, t] = a_next
-        c[:, :, t] = c_next
-        cell_caches.append((a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters))
-    return a, y, c, (cell_caches, x)
+        o, f, i, cc = gates[t].reshape(4, n_a, m)
+        entries.append((a_states[t + 1], c_states[t + 1], a_states[t], c_states[t], f, i, cc, o,
+                        x[:, :, t], parameters))
+    return a, y, c, (CellCaches(entries, steps), x)
 
 
 def _cell_backward(da_next, dc_next, cache):
@@ -290,16 +364,32 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
     return _cell_backward(da_next, dc_next, checked)
 
 
-def _check_caches(func: str, caches):
+def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
+    """Validate the forward pass's caches; return its stacked steps and parameters.
+
+    Caches from :func:`lstm_forward` are validated through their stacked arrays
+    (a finiteness check of one sum each); a hand-built list of cell caches is
+    validated entry by entry and stacked.
+    """
     cell_caches, x = check_cache(func, "caches", caches, 2)
     if not isinstance(cell_caches, (list, tuple)) or not cell_caches:
         raise ValueError(
             f"{func}: caches[0] must be the non-empty list of cell caches from the forward "
             f"pass, got {type(cell_caches).__name__}"
         )
-    checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+    steps = cell_caches.intact_stacked() if isinstance(cell_caches, CellCaches) else None
+    if steps is None or not all_finite(*steps[:5]):
+        checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+        a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt = (
+            np.stack([c[k] for c in checked]) for k in range(9)
+        )
+        gates = np.concatenate([ot, ft, it, cct], axis=1)
+        steps = _Steps(a_next, c_next, a_prev, c_prev, gates, xt.transpose(1, 2, 0))
+        p = checked[0][9]
+    else:
+        p = _check_parameters(func, cell_caches[0][9])
     check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
-    return checked, x
+    return steps, p
 
 
 def lstm_backward(da: np.ndarray, caches: tuple) -> dict:
@@ -316,7 +406,8 @@ def lstm_backward(da: np.ndarray, caches: tuple) -> dict:
         Upstream gradient of the loss with respect to every hidden state (for
         the softmax loss, the ``da`` of :func:`lstm_loss_backward`).
     caches : tuple
-        ``(list_of_cell_caches, x)`` from :func:`lstm_forward`.
+        ``(list_of_cell_caches, x)`` from :func:`lstm_forward`, or a list of
+        :func:`lstm_cell_forward` caches built by hand.
 
     Returns
     -------
@@ -333,30 +424,62 @@ def lstm_backward(da: np.ndarray, caches: tuple) -> dict:
         of cached steps.
     """
     func = "lstm_backward"
-    cell_caches, _ = _check_caches(func, caches)
-    a1, x1, p = cell_caches[0][0], cell_caches[0][8], cell_caches[0][9]
-    n_a, m = a1.shape
-    n_x = x1.shape[0]
+    steps, p = _check_caches(func, caches)
+    T_cached, n_a, m = steps.a_next.shape
+    n_x = steps.x.shape[0]
     check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
     T_x = da.shape[2]
-    if not 1 <= T_x <= len(cell_caches):
+    if not 1 <= T_x <= T_cached:
         raise ValueError(
             f"{func}: da has T_x = {T_x} time steps but the caches hold "
-            f"{len(cell_caches)}; expected 1 <= T_x <= {len(cell_caches)}"
+            f"{T_cached}; expected 1 <= T_x <= {T_cached}"
         )
-    dtype = common_dtype(func, da=da, x=x1, **p)
+    dtype = common_dtype(func, da=da, x=steps.x, **p)
 
-    dx = np.zeros((n_x, m, T_x), dtype=dtype)
-    grads = {k: np.zeros_like(p[k[1:]]) for k in _GRADIENT_KEYS}
+    # Every factor that does not depend on the recurrence, for all steps at once:
+    # d_gates[t] holds, per gate, what turns the gradient reaching the gate
+    # (da_next for o, dc for f, i, cc) into that of its pre-activation, and the
+    # loop multiplies it in place.
+    gates = steps.gates[:T_x]
+    o, f, i, cc = (gates[:, k * n_a : (k + 1) * n_a] for k in range(4))
+    tanh_c = np.tanh(steps.c_next[:T_x])
+    d_gates = np.empty((T_x, 4 * n_a, m), dtype=dtype)
+    sig = gates[:, : 3 * n_a]
+    np.multiply(sig, 1 - sig, out=d_gates[:, : 3 * n_a])  # s (1 - s) of o, f, i
+    d_gates[:, :n_a] *= tanh_c
+    d_gates[:, n_a : 2 * n_a] *= steps.c_prev[:T_x]
+    d_gates[:, 2 * n_a : 3 * n_a] *= cc
+    np.multiply(i, 1 - cc * cc, out=d_gates[:, 3 * n_a :])
+    dc_per_da = o * (1 - tanh_c * tanh_c)  # the path a_t -> c_t
+
+    W, _ = _stacked_weights(p)
+    W_a_T = np.ascontiguousarray(W[:, :n_a].T)  # BLAS is faster with the transpose C-ordered
     da_prevt = np.zeros((n_a, m), dtype=dtype)
     dc_prevt = np.zeros((n_a, m), dtype=dtype)
     for t in reversed(range(T_x)):
-        g = _cell_backward(da[:, :, t] + da_prevt, dc_prevt, cell_caches[t])
-        dx[:, :, t] = g["dxt"]
-        da_prevt, dc_prevt = g["da_prev"], g["dc_prev"]
-        for k in grads:
-            grads[k] += g[k]
-    return {"dx": dx, "da0": da_prevt, **grads}
+        da_next = da[:, :, t] + da_prevt
+        dc = dc_per_da[t] * da_next
+        dc += dc_prevt
+        d = d_gates[t].reshape(4, n_a, m)
+        d[0] *= da_next
+        d[1:] *= dc
+        dc_prevt = dc * f[t]
+        da_prevt = W_a_T @ d_gates[t]
+
+    d_gates = time_columns(d_gates)  # (4 n_a, T_x m)
+    x_cols = time_columns(steps.x[:, :, :T_x].transpose(2, 0, 1))
+    s = np.concatenate([time_columns(steps.a_prev[:T_x]), x_cols])  # (n_a + n_x, T_x m)
+    dx = (np.ascontiguousarray(W[:, n_a:].T) @ d_gates).reshape(n_x, T_x, m)
+    dW = d_gates @ s.T
+    db = d_gates.sum(axis=1, keepdims=True)
+    grads = {}
+    for k, g in enumerate(_GATE_ORDER):
+        grads[f"dW{g}"], grads[f"db{g}"] = dW[k * n_a : (k + 1) * n_a], db[k * n_a : (k + 1) * n_a]
+    return {
+        "dx": np.ascontiguousarray(dx.transpose(0, 2, 1)),
+        "da0": da_prevt,
+        **{k: grads[k] for k in _GRADIENT_KEYS},
+    }
 
 
 def lstm_loss(y_pred: np.ndarray, labels: np.ndarray) -> np.floating:
@@ -390,14 +513,12 @@ def lstm_loss_backward(y_pred: np.ndarray, labels: np.ndarray, caches: tuple) ->
         If ``y_pred``, ``labels`` and ``caches`` disagree in shape.
     """
     func = "lstm_loss_backward"
-    cell_caches, _ = _check_caches(func, caches)
-    a1, p = cell_caches[0][0], cell_caches[0][9]
-    n_a, m = a1.shape
+    steps, p = _check_caches(func, caches)
+    T_x, n_a, m = steps.a_next.shape
     n_y = p["Wy"].shape[0]
-    T_x = len(cell_caches)
     check_array(func, "y_pred", y_pred, (n_y, m, T_x), "n_y, m, T_x")
     check_labels(func, labels, m, T_x, n_y)
     common_dtype(func, y_pred=y_pred, **p)
-    a = np.stack([c[0] for c in cell_caches], axis=-1)
+    a = steps.a_next.transpose(1, 2, 0)  # (n_a, m, T_x)
     dWy, dby, da = output_layer_backward(y_pred, labels, a, p["Wy"])
     return {"dWy": dWy, "dby": dby, "da": da}

@@ -16,6 +16,18 @@ Through time, the gradient reaching ``a_t`` is the upstream ``da[:, :, t]``
 plus the ``da_prev`` carried back from step ``t + 1``; the weight gradients are
 sums over all steps, and ``da0`` is the ``da_prev`` left after step 0.
 
+The sequence functions keep only the recurrence in their time loop. The forward
+computes ``Wax x_t + ba`` for every step before the loop (one matmul call) and
+the output layer of every step after it; the backward stores every step's
+``dtanh`` in the loop and computes ``dx``, ``dWax``, ``dWaa`` and ``dba`` after
+it, each as one matmul (or sum) over the ``m * T_x`` columns of all steps, with
+the formulas of one cell step (:func:`_parameter_gradients`). Per-step arrays
+are stored time-major, ``(T_x, n_a, m)``, so that every step's slice is
+contiguous. The forward's list of cell caches is a :class:`CellCaches`: a
+plain list of the cell-cache tuples, whose arrays are views into these stacked
+arrays, which it also carries for the backward. A hand-built list of cell
+caches works too: the backward validates and stacks it first.
+
 The API (names, argument order, shapes, dictionary keys, cache tuples) is the
 one of the "RNN step by step" exercise. Every public function validates its
 input, keeps the input dtype (float32 or float64) and never modifies its
@@ -23,6 +35,8 @@ arguments.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -109,6 +123,60 @@ def rnn_cell_forward(xt: np.ndarray, a_prev: np.ndarray, parameters: dict):
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
 
 
+class CellCaches(list):
+    """The list of cell caches of a sequence forward pass, with its stacked arrays.
+
+    It is a ``list`` whose entry ``t`` is the cell-cache tuple of step ``t``;
+    those tuples hold views into ``stacked``, the per-step arrays stored
+    time-major (a family's ``NamedTuple`` whose first field, like each entry's
+    first item, is ``a_next``), which the sequence backward reads instead of
+    stacking the entries again. Shared by every family.
+    """
+
+    def __init__(self, entries, stacked):
+        super().__init__(entries)
+        self.stacked = stacked
+        self._entries = tuple(entries)
+
+    def intact_stacked(self):
+        """``stacked`` if the entries still view it, else ``None``.
+
+        ``None`` once an entry was replaced, added or removed, or once a copy
+        (``copy.deepcopy``, pickling) gave the entries arrays of their own.
+        """
+        if (
+            len(self) == len(self._entries)
+            and all(a is b for a, b in zip(self, self._entries))
+            and np.may_share_memory(self[0][0], self.stacked[0])
+        ):
+            return self.stacked
+        return None
+
+
+def all_finite(*arrays: np.ndarray) -> bool:
+    """Whether every element of every array is finite, at the cost of one sum each.
+
+    A sum is finite only if every term is (infinity and NaN propagate); a sum
+    that overflows merely answers ``False``, and the caller then runs the full
+    elementwise check, which finds nothing to report.
+    """
+    return all(np.isfinite(a.sum()) for a in arrays)
+
+
+def time_columns(steps: np.ndarray) -> np.ndarray:
+    """``(T_x, k, m) -> (k, T_x * m)``: the columns of every step side by side."""
+    T_x, k, m = steps.shape
+    return steps.transpose(1, 0, 2).reshape(k, T_x * m)
+
+
+class _Steps(NamedTuple):
+    """The per-step arrays of :func:`rnn_forward`, time-major, for the backward."""
+
+    a_next: np.ndarray  # (T_x, n_a, m)
+    a_prev: np.ndarray  # (T_x, n_a, m); a view of the same states shifted by one step
+    x: np.ndarray  # (n_x, m, T_x)
+
+
 def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     """Forward pass of the RNN over a whole sequence.
 
@@ -128,8 +196,10 @@ def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     y_pred : ndarray, shape (n_y, m, T_x)
         Softmax prediction at every time step.
     caches : tuple
-        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache of
-        :func:`rnn_cell_forward` at step ``t``.
+        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache
+        ``(a_next, a_prev, xt, parameters)`` of :func:`rnn_cell_forward` at
+        step ``t``, its arrays views into the time-major states the list also
+        carries (see :class:`CellCaches`).
 
     Raises
     ------
@@ -145,23 +215,40 @@ def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     check_array(func, "a0", a0, (n_a, m), "n_a, m")
     dtype = common_dtype(func, x=x, a0=a0, **p)
 
-    a = np.zeros((n_a, m, T_x), dtype=dtype)
-    y_pred = np.zeros((n_y, m, T_x), dtype=dtype)
-    cell_caches = []
-    a_next = a0
+    states = np.empty((T_x + 1, n_a, m), dtype=dtype)  # a0, a_1, ..., a_T_x
+    states[0] = a0
+    xs = np.ascontiguousarray(x.transpose(2, 0, 1))  # (T_x, n_x, m)
+    np.add(p["Wax"] @ xs, p["ba"], out=states[1:])
+    Waa = p["Waa"]
     for t in range(T_x):
-        a_prev, xt = a_next, x[:, :, t]
-        a_next, y_pred[:, :, t] = _cell_forward(xt, a_prev, p)
-        a[:, :, t] = a_next
-        cell_caches.append((a_next, a_prev, xt, parameters))
-    return a, y_pred, (cell_caches, x)
+        a_next = states[t + 1]
+        a_next += Waa @ states[t]
+        np.tanh(a_next, out=a_next)
+
+    a = np.ascontiguousarray(states[1:].transpose(1, 2, 0))
+    y_pred = softmax((p["Wya"] @ a.reshape(n_a, m * T_x) + p["by"]).reshape(n_y, m, T_x))
+    steps = _Steps(a_next=states[1:], a_prev=states[:-1], x=x)
+    entries = [(states[t + 1], states[t], x[:, :, t], parameters) for t in range(T_x)]
+    return a, y_pred, (CellCaches(entries, steps), x)
 
 
-def _cell_backward(da_next, a_next, a_prev, xt, p):
-    dtanh = (1 - a_next * a_next) * da_next
+def _cell_backward(da_next, tanh_grad, Waa_T, out=None):
+    """The part of one backward step that recurs through time: ``dtanh``, ``da_prev``.
+
+    ``tanh_grad`` is ``1 - a_next**2`` and ``Waa_T`` is ``Waa.T``; ``dtanh`` is
+    written to ``out`` if given.
+    """
+    dtanh = np.multiply(tanh_grad, da_next, out=out)
+    return {"dtanh": dtanh, "da_prev": Waa_T @ dtanh}
+
+
+def _parameter_gradients(dtanh, a_prev, xt):
+    """``dWax``, ``dWaa``, ``dba`` from ``dtanh``, ``a_prev`` (n_a, k) and ``xt`` (n_x, k).
+
+    The columns are those of one step (``k = m``) or of all steps side by side
+    (``k = m * T_x``): the sums over time are then inside the matmuls.
+    """
     return {
-        "dxt": p["Wax"].T @ dtanh,
-        "da_prev": p["Waa"].T @ dtanh,
         "dWax": dtanh @ xt.T,
         "dWaa": dtanh @ a_prev.T,
         "dba": dtanh.sum(axis=1, keepdims=True),
@@ -205,19 +292,41 @@ def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
     a_next, a_prev, xt, p = _check_cell_cache(func, "cache", cache)
     check_array(func, "da_next", da_next, a_next.shape, "n_a, m")
     common_dtype(func, da_next=da_next, xt=xt, **p)
-    return _cell_backward(da_next, a_next, a_prev, xt, p)
+    g = _cell_backward(da_next, 1 - a_next * a_next, p["Waa"].T)
+    dtanh = g["dtanh"]
+    return {
+        "dxt": p["Wax"].T @ dtanh,
+        "da_prev": g["da_prev"],
+        **_parameter_gradients(dtanh, a_prev, xt),
+    }
 
 
-def _check_caches(func: str, caches):
+def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
+    """Validate the forward pass's caches; return its stacked steps and parameters.
+
+    Caches from :func:`rnn_forward` are validated through their stacked arrays
+    (a finiteness check of one sum each); a hand-built list of cell caches is
+    validated entry by entry and stacked.
+    """
     cell_caches, x = check_cache(func, "caches", caches, 2)
     if not isinstance(cell_caches, (list, tuple)) or not cell_caches:
         raise ValueError(
             f"{func}: caches[0] must be the non-empty list of cell caches from the forward "
             f"pass, got {type(cell_caches).__name__}"
         )
-    checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+    steps = cell_caches.intact_stacked() if isinstance(cell_caches, CellCaches) else None
+    if steps is None or not all_finite(steps.a_next, steps.a_prev):
+        checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
+        steps = _Steps(
+            a_next=np.stack([c[0] for c in checked]),
+            a_prev=np.stack([c[1] for c in checked]),
+            x=np.stack([c[2] for c in checked], axis=2),
+        )
+        p = checked[0][3]
+    else:
+        p = _check_parameters(func, cell_caches[0][3])
     check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
-    return checked, x
+    return steps, p
 
 
 def rnn_backward(da: np.ndarray, caches: tuple) -> dict:
@@ -233,7 +342,8 @@ def rnn_backward(da: np.ndarray, caches: tuple) -> dict:
         Upstream gradient of the loss with respect to every hidden state (for
         the softmax loss, the ``da`` of :func:`rnn_loss_backward`).
     caches : tuple
-        ``(list_of_cell_caches, x)`` from :func:`rnn_forward`.
+        ``(list_of_cell_caches, x)`` from :func:`rnn_forward`, or a list of
+        :func:`rnn_cell_forward` caches built by hand.
 
     Returns
     -------
@@ -250,33 +360,32 @@ def rnn_backward(da: np.ndarray, caches: tuple) -> dict:
         of cached steps.
     """
     func = "rnn_backward"
-    cell_caches, _ = _check_caches(func, caches)
-    a1, _, x1, p = cell_caches[0]
-    n_a, m = a1.shape
-    n_x = x1.shape[0]
+    steps, p = _check_caches(func, caches)
+    T_cached, n_a, m = steps.a_next.shape
+    n_x = steps.x.shape[0]
     check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
     T_x = da.shape[2]
-    if not 1 <= T_x <= len(cell_caches):
+    if not 1 <= T_x <= T_cached:
         raise ValueError(
             f"{func}: da has T_x = {T_x} time steps but the caches hold "
-            f"{len(cell_caches)}; expected 1 <= T_x <= {len(cell_caches)}"
+            f"{T_cached}; expected 1 <= T_x <= {T_cached}"
         )
-    dtype = common_dtype(func, da=da, x=x1, **p)
+    dtype = common_dtype(func, da=da, x=steps.x, **p)
 
-    dx = np.zeros((n_x, m, T_x), dtype=dtype)
-    dWax = np.zeros((n_a, n_x), dtype=dtype)
-    dWaa = np.zeros((n_a, n_a), dtype=dtype)
-    dba = np.zeros((n_a, 1), dtype=dtype)
+    Waa_T = np.ascontiguousarray(p["Waa"].T)  # BLAS is faster with the transpose C-ordered
+    dtanh = np.square(steps.a_next[:T_x])  # (T_x, n_a, m): 1 - a**2, then dtanh, in place
+    np.subtract(1, dtanh, out=dtanh)
     da_prevt = np.zeros((n_a, m), dtype=dtype)
     for t in reversed(range(T_x)):
-        a_next, a_prev, xt, _ = cell_caches[t]
-        g = _cell_backward(da[:, :, t] + da_prevt, a_next, a_prev, xt, p)
-        dx[:, :, t] = g["dxt"]
+        g = _cell_backward(da[:, :, t] + da_prevt, dtanh[t], Waa_T, out=dtanh[t])
         da_prevt = g["da_prev"]
-        dWax += g["dWax"]
-        dWaa += g["dWaa"]
-        dba += g["dba"]
-    return {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+    dtanh = time_columns(dtanh)
+    dx = (np.ascontiguousarray(p["Wax"].T) @ dtanh).reshape(n_x, T_x, m).transpose(0, 2, 1)
+    grads = _parameter_gradients(
+        dtanh, time_columns(steps.a_prev[:T_x]), time_columns(steps.x[:, :, :T_x].transpose(2, 0, 1))
+    )
+    return {"dx": np.ascontiguousarray(dx), "da0": da_prevt, **grads}
 
 
 def rnn_loss(y_pred: np.ndarray, labels: np.ndarray) -> np.floating:
@@ -310,14 +419,12 @@ def rnn_loss_backward(y_pred: np.ndarray, labels: np.ndarray, caches: tuple) -> 
         If ``y_pred``, ``labels`` and ``caches`` disagree in shape.
     """
     func = "rnn_loss_backward"
-    cell_caches, _ = _check_caches(func, caches)
-    a1, _, _, p = cell_caches[0]
-    n_a, m = a1.shape
+    steps, p = _check_caches(func, caches)
+    T_x, n_a, m = steps.a_next.shape
     n_y = p["Wya"].shape[0]
-    T_x = len(cell_caches)
     check_array(func, "y_pred", y_pred, (n_y, m, T_x), "n_y, m, T_x")
     check_labels(func, labels, m, T_x, n_y)
     common_dtype(func, y_pred=y_pred, **p)
-    a = np.stack([c[0] for c in cell_caches], axis=-1)
+    a = steps.a_next.transpose(1, 2, 0)  # (n_a, m, T_x)
     dWya, dby, da = output_layer_backward(y_pred, labels, a, p["Wya"])
     return {"dWya": dWya, "dby": dby, "da": da}
