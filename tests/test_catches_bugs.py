@@ -23,6 +23,8 @@ CAUGHT = [
     ("tests.faults.lstm_dc_prev_missing_term", "cell_backward", "lstm",
      ["lstm_cell_backward['dc_prev']"]),
     ("tests.faults.lstm_concat_swapped", "cell_backward", "lstm", ["lstm_cell_backward"]),
+    ("tests.faults.lstm_dc_not_carried", "backward", "lstm",
+     ["lstm_backward['dx']", "time steps: wrong at t=0; correct at t=1"]),
 ]
 
 

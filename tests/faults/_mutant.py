@@ -18,17 +18,26 @@ from pathlib import Path
 
 
 def mutant(module: str, *replacements: tuple[str, str], count: int = 1, inject: dict | None = None) -> dict:
-    """Return the public names of ``manual_rnn.<module>`` with ``replacements`` applied."""
-    original = importlib.import_module(f"manual_rnn.{module}")
+    """Return the public names of ``manual_rnn.<module>`` with ``replacements`` applied.
+
+    ``module`` may also be a dotted name (``"tests.faults.seed_rnn"``), whose
+    public functions are returned when it has no ``__all__``.
+    """
+    name = module if "." in module else f"manual_rnn.{module}"
+    original = importlib.import_module(name)
     source = Path(original.__file__).read_text()
     for old, new in replacements:
         found = source.count(old)
         if found != count:
             raise AssertionError(
-                f"fault target {old!r} occurs {found} times in manual_rnn/{module}.py, expected {count}"
+                f"fault target {old!r} occurs {found} times in {original.__file__}, expected {count}"
             )
         source = source.replace(old, new)
-    namespace = {"__name__": f"manual_rnn._mutant_{module}", "__package__": "manual_rnn"}
-    exec(compile(source, f"<mutant of manual_rnn/{module}.py>", "exec"), namespace)
+    namespace = {"__name__": f"{name}._mutant", "__package__": name.rpartition(".")[0]}
+    exec(compile(source, f"<mutant of {original.__file__}>", "exec"), namespace)
     namespace.update(inject or {})
-    return {name: namespace[name] for name in namespace["__all__"]}
+    public = namespace.get("__all__") or [
+        k for k, v in namespace.items() if callable(v) and not k.startswith("_")
+        and getattr(v, "__module__", None) == namespace["__name__"]
+    ]
+    return {k: namespace[k] for k in public}

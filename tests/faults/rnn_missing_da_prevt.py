@@ -6,6 +6,4 @@ FAMILY = "rnn"
 CONDITION = "T_x > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(
-    mutant("rnn", ("g = _cell_backward(da[:, :, t] + da_prevt,", "g = _cell_backward(da[:, :, t],"))
-)
+globals().update(mutant("rnn", ("g = _cell_backward(da[:, :, t] + da_prevt,", "g = _cell_backward(da[:, :, t],")))
