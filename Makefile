@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install test verify survey baseline thorough mutation bench clean
+.PHONY: install test verify survey baseline thorough mutation bench bench-smoke throughput clean
 
 install: $(STAMP)
 
@@ -49,6 +49,24 @@ mutation: $(STAMP)
 		JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0 \
 		$(VENV)/bin/mutmut run --max-children 2
 	$(VENV)/bin/mutmut results
+
+## make bench: speed of manual_rnn against seed-style NumPy, JAX and torch (if installed:
+## `.venv/bin/pip install torch==2.13.0`), then again with OpenBLAS's kernel pins unset.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	mkdir -p reports
+	$(PY) benchmarks/bench.py --plot reports/bench_tx.png
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/bench.py --plot reports/bench_tx_unset.png
+
+## make bench-smoke: every benchmark once on small sizes (CI runs it; not timed).
+bench-smoke: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(PY) benchmarks/bench.py --quick
+	$(PY) benchmarks/harness_throughput.py --examples 50
+
+## make throughput: verified examples per second of the harness, per family.
+throughput: $(STAMP)
+	$(PY) benchmarks/harness_throughput.py --examples 2000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

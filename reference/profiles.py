@@ -9,8 +9,8 @@ first example of a new bucket shape includes a compilation.
 profile    examples     derandomized use
 ========== ============ ============ ===============================================
 dev        30           no           quick local runs
-ci         60           yes          ``make test`` on CI: reproducible, sized for 2 cores
-thorough   1000         no           long runs hunting rare failures (with pytest-xdist)
+ci         100          yes          ``make test`` on CI: reproducible, sized for 2 cores
+thorough   1500         no           ``make thorough``: over 100,000 fresh examples on both cores
 mutation   10           yes          ``make mutation``: many runs of the suite
 ========== ============ ============ ===============================================
 
@@ -27,8 +27,8 @@ _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], prin
 
 PROFILES = {
     "dev": dict(max_examples=30),
-    "ci": dict(max_examples=60, derandomize=True),
-    "thorough": dict(max_examples=1000),
+    "ci": dict(max_examples=100, derandomize=True),
+    "thorough": dict(max_examples=1500),
     "mutation": dict(max_examples=10, derandomize=True),
 }
 

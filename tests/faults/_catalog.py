@@ -36,7 +36,7 @@ HUNT_ORDER = ("cell_backward", "backward", "loss_gradient", "cell_forward", "for
               "zero_upstream", "single_step", "batch_columns", "no_mutation")
 
 #: Examples per property and dtype in the hunt (the ``ci`` profile's count).
-HUNT_EXAMPLES = 60
+HUNT_EXAMPLES = 100
 
 
 def fault_names() -> list[str]:
