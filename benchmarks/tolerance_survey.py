@@ -23,6 +23,7 @@ from reference.strategies import (
     LOGIT_SCALES,
     MAX_DIM,
     MAX_T_X,
+    MAX_WEIGHT_SCALE,
     SHORT_T_X,
     UPSTREAM_SCALES,
     WEIGHT_SCALES,
@@ -62,7 +63,8 @@ def main(argv=None) -> None:
                 for _ in range(args.cases):
                     case = make_case(
                         FAMILIES[fam], draw_dims(rng, dtype), dtype=dtype,
-                        weight_scale=float(rng.choice(WEIGHT_SCALES)),
+                        weight_scale=float(rng.choice(
+                            [w for w in WEIGHT_SCALES if w <= MAX_WEIGHT_SCALE[dtype]])),
                         logit_scale=float(rng.choice(LOGIT_SCALES)),
                         upstream_scale=float(rng.choice(UPSTREAM_SCALES)),
                         seed=int(rng.integers(2**32)),

@@ -40,6 +40,13 @@ MAX_T_X = {"float64": 50, "float32": 10}
 #: ``T_x`` up to this is drawn most often; longer sequences come from a second branch.
 SHORT_T_X = 10
 
+#: Largest weight scale drawn per dtype. float32 stops at 5: at 20 the gates sit
+#: on sigmoid's cliffs, and the gradient's condition number passes 1 / eps32 --
+#: perturbing a float64 run's inputs by float32 rounding (1e-7 relative) moves
+#: a GRU's ``dx`` by 3 % (measured, T_x = 10), so no float32 implementation can
+#: match the float64 truth there. float64 covers the deep saturation.
+MAX_WEIGHT_SCALE = {"float64": 20.0, "float32": 5.0}
+
 #: Largest ``n_x, n_a, n_y, m`` drawn.
 MAX_DIM = 6
 
@@ -175,7 +182,10 @@ def _dimensions(max_dim: int, short_T_x: int, max_T_x: int) -> st.SearchStrategy
     return draw_dims()
 
 
-_WEIGHT_SCALE = st.sampled_from(WEIGHT_SCALES)
+_WEIGHT_SCALE = {
+    dtype: st.sampled_from(tuple(w for w in WEIGHT_SCALES if w <= largest))
+    for dtype, largest in MAX_WEIGHT_SCALE.items()
+}
 _LOGIT_SCALE = st.sampled_from(LOGIT_SCALES)
 _UPSTREAM_SCALE = st.sampled_from(UPSTREAM_SCALES)
 _SEED = st.integers(0, 2**32 - 1)
@@ -188,7 +198,7 @@ def _cases(draw, family: Family, dtype: np.dtype, dims: st.SearchStrategy[Dims])
         family,
         d,
         dtype=dtype,
-        weight_scale=draw(_WEIGHT_SCALE),
+        weight_scale=draw(_WEIGHT_SCALE[dtype.name]),
         logit_scale=draw(_LOGIT_SCALE),
         upstream_scale=draw(_UPSTREAM_SCALE),
         seed=draw(_SEED),
