@@ -10,7 +10,7 @@ respect to every parameter is computed by hand. This package depends on NumPy
 only.
 """
 
-from .activations import log_softmax, sigmoid, softmax
+from .activations import sigmoid, softmax
 from .gru import (
     gru_backward,
     gru_cell_backward,
@@ -39,7 +39,6 @@ from .rnn import (
 
 __all__ = [
     "softmax",
-    "log_softmax",
     "sigmoid",
     "cross_entropy_loss",
     "output_layer_backward",

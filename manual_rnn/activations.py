@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["softmax", "sigmoid", "log_softmax"]
+__all__ = ["softmax", "sigmoid"]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -28,12 +28,6 @@ def softmax(z: np.ndarray) -> np.ndarray:
     """
     e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
-
-
-def log_softmax(z: np.ndarray) -> np.ndarray:
-    """Logarithm of :func:`softmax`, computed without forming ``log(0)``."""
-    shifted = z - z.max(axis=0, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

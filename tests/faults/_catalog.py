@@ -58,6 +58,7 @@ class Hunt:
     minimal_case: str
     examples: int | None
     message: str
+    ratio: float = float("inf")  # largest error/tolerance in the failing case (inf: not a number)
 
 
 def hunt(name: str, examples: int = HUNT_EXAMPLES) -> Hunt:
@@ -77,8 +78,9 @@ def hunt(name: str, examples: int = HUNT_EXAMPLES) -> Hunt:
                     shape += f", logit_scale={case.logit_scale:g}"
                 if case is not None and case.weight_scale != 1.0:
                     shape += f", weight_scale={case.weight_scale:g}"
+                ratio = max((c.ratio for c in out.comparisons), default=float("inf"))
                 return Hunt(name, mod.FAMILY, mod.CONDITION, summary, prop, dtype, shape,
-                            out.examples_to_failure, out.message)
+                            out.examples_to_failure, out.message, ratio)
     return Hunt(name, mod.FAMILY, mod.CONDITION, summary, None, None, "", None, "survived")
 
 
@@ -142,10 +144,15 @@ def witness_differences(name: str) -> list[str]:
 
 
 def table(hunts: list[Hunt]) -> str:
-    lines = ["| fault | family | observable when | caught by | minimal failing case | examples |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| fault | family | observable when | caught by | minimal failing case | examples | error / tolerance |",
+             "|---|---|---|---|---|---|---|"]
     for h in hunts:
         caught = f"`{h.caught_by}` ({h.dtype})" if h.caught_by else "**not caught**"
+        ratio = f"{h.ratio:.1e}" if h.ratio != float("inf") else "wrong structure"
         lines.append(f"| `{h.name}`: {h.summary} | {h.family} | {h.condition} | {caught} | "
-                     f"{h.minimal_case} | {h.examples} |")
+                     f"{h.minimal_case} | {h.examples} | {ratio} |")
+    numeric = [h.ratio for h in hunts if h.caught_by and h.ratio != float("inf")]
+    if numeric:
+        lines.append("")
+        lines.append(f"Smallest error-to-tolerance ratio of a caught fault: {min(numeric):.1e}.")
     return "\n".join(lines)
