@@ -33,8 +33,8 @@ def cell_args(case):
 
 
 def raises(exc, func, *names):
-    """``pytest.raises`` that also requires every name in the message."""
-    pattern = "".join(f"(?=.*{re.escape(n)})" for n in names)
+    """``pytest.raises`` for a message that starts with ``func: `` and names every one of ``names``."""
+    pattern = "^" + "".join(f"(?=.*{re.escape(n)})" for n in names) + f"{re.escape(func)}: "
     return pytest.raises(exc, match=re.compile(pattern, re.S))
 
 
@@ -130,7 +130,7 @@ def test_loss_labels_out_of_range(family):
     f = FAMILIES[family].functions["loss_backward"]
     with raises(ValueError, f, f, "labels", "[0, 2)"):
         fn(family, "loss_backward")(out[1], labels, out[-1])
-    with raises(TypeError, "labels", "labels", "integer"):
+    with raises(TypeError, "cross_entropy_loss", "labels", "integer"):
         fn(family, "loss")(out[1], labels.astype(float))
 
 
@@ -167,3 +167,82 @@ def test_shorter_da_backpropagates_a_prefix():
     g3 = manual_rnn.rnn_backward(case.da[:, :, :3], caches3)
     for k in g3:
         np.testing.assert_array_equal(g[k], g3[k])
+
+
+def _bad_shape_cases(family):
+    """(role, build the call's arguments with one wrong array, argument name, dims,
+    expected shape text, wrong shape) for every array argument of every function."""
+    fam = FAMILIES[family]
+    case = case_of(family)
+    n_x, n_a, n_y, m, T_x = 3, 4, 2, 5, 6
+    xt, x, a0, da = case.x[:, :, 0], case.x, case.a0, case.da
+    states = case.states_prev
+    out = fn(family, "forward")(x, a0, case.parameters)
+    cell = fn(family, "cell_forward")(xt, *states, case.parameters)
+    bad = np.zeros((7, 1))
+    rows = [
+        ("cell_forward", lambda: (bad, *states, case.parameters), "xt", "n_x, m", f"({n_x}, ?)"),
+        ("cell_forward", lambda: (xt, np.zeros((n_a, m + 1)), *states[1:], case.parameters),
+         "a_prev", "n_a, m", f"({n_a}, {m})"),
+        ("forward", lambda: (np.zeros((7, m, T_x)), a0, case.parameters), "x", "n_x, m, T_x",
+         f"({n_x}, ?, ?)"),
+        ("forward", lambda: (x, np.zeros((n_a, m + 1)), case.parameters), "a0", "n_a, m", f"({n_a}, {m})"),
+        ("cell_backward", lambda: (np.zeros((n_a, m + 1)), *case.cell_cotangents[1:], cell[-1]),
+         "da_next", "n_a, m", f"({n_a}, {m})"),
+        ("backward", lambda: (np.zeros((n_a + 1, m, T_x)), out[-1]), "da", "n_a, m, T_x",
+         f"({n_a}, {m}, ?)"),
+        ("loss_backward", lambda: (np.zeros((n_y + 1, m, T_x)), case.labels, out[-1]), "y_pred",
+         "n_y, m, T_x", f"({n_y}, {m}, {T_x})"),
+    ]
+    if len(fam.states) > 1:
+        rows.append(("cell_forward", lambda: (xt, a0, np.zeros((n_a, m + 1)), case.parameters),
+                     "c_prev", "n_a, m", f"({n_a}, {m})"))
+        rows.append(("cell_backward", lambda: (case.cell_cotangents[0], np.zeros((n_a, m + 1)), cell[-1]),
+                     "dc_next", "n_a, m", f"({n_a}, {m})"))
+    return rows
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_every_array_argument_reports_its_exact_shape_error(family):
+    """The whole message, not a fragment: function, argument, named dims, expected, actual."""
+    for role, args, name, dims, expected in _bad_shape_cases(family):
+        arguments = args()
+        wrong = next(a for a in arguments if isinstance(a, np.ndarray) and a.dtype == np.float64
+                     and not a.any() and a.ndim >= 2)
+        func = FAMILIES[family].functions[role]
+        message = f"{func}: {name} must have shape ({dims}) = {expected}, got shape {wrong.shape}"
+        with pytest.raises(ValueError) as info:
+            fn(family, role)(*arguments)
+        assert str(info.value) == message, (role, name)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_hand_built_caches_give_the_same_gradients(family):
+    """Caches rebuilt by hand as a plain list of cell-cache tuples (the documented
+    unpacking) back-propagate exactly like the forward's own."""
+    case = case_of(family)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    cell_caches, x = out[-1]
+    rebuilt = ([tuple(c) for c in cell_caches], x)
+    assert type(rebuilt[0]) is list
+    fast = fn(family, "backward")(case.da, out[-1])
+    plain = fn(family, "backward")(case.da, rebuilt)
+    for key in fast:
+        np.testing.assert_array_equal(plain[key], fast[key], err_msg=key)
+    head = fn(family, "loss_backward")(out[1], case.labels, rebuilt)
+    head_fast = fn(family, "loss_backward")(out[1], case.labels, out[-1])
+    for key in head:
+        np.testing.assert_allclose(head[key], head_fast[key], rtol=1e-12, atol=0, err_msg=key)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_a_corrupted_hand_built_cache_is_named(family):
+    case = case_of(family)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    cell_caches, x = out[-1]
+    entries = [list(c) for c in cell_caches]
+    entries[2][0] = entries[2][0][:, :-1]  # a_next of step 2 loses a batch column
+    broken = ([tuple(e) for e in entries], x)
+    f = FAMILIES[family].functions["backward"]
+    with raises(ValueError, f, f, "caches[0][2][0] (a_next)", "(4, 5)", "(4, 4)"):
+        fn(family, "backward")(case.da, broken)
