@@ -246,3 +246,16 @@ def test_a_corrupted_hand_built_cache_is_named(family):
     f = FAMILIES[family].functions["backward"]
     with raises(ValueError, f, f, "caches[0][2][0] (a_next)", "(4, 5)", "(4, 4)"):
         fn(family, "backward")(case.da, broken)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_backward_rejects_an_upstream_of_another_dtype(family):
+    """A float32 ``da`` against float64 caches is refused, not silently upcast."""
+    case = case_of(family)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    f = FAMILIES[family].functions["backward"]
+    with raises(TypeError, f, f, "da: float32", "float64"):
+        fn(family, "backward")(case.da.astype(np.float32), out[-1])
+    g = FAMILIES[family].functions["loss_backward"]
+    with raises(TypeError, g, g, "y_pred: float32", "float64"):
+        fn(family, "loss_backward")(out[1].astype(np.float32), case.labels, out[-1])
