@@ -27,7 +27,7 @@ from .families import FAMILIES
 from .properties import PROPERTIES, Implementation, ImplementationError, load_implementation
 from .runner import Outcome, search
 
-__all__ = ["main", "run", "SCHEMA_VERSION", "BASELINE_FACTOR", "BASELINE_FLOOR"]
+__all__ = ["main", "run", "SCHEMA_VERSION", "BASELINE_FACTOR", "baseline_floor"]
 
 #: Version of the JSON report's schema (``reference/report_schema.json``).
 SCHEMA_VERSION = 1
@@ -38,9 +38,16 @@ SCHEMA_VERSION = 1
 #: naive softmax, ``1 - tanh**2`` from a float32 ``tanh``) by 100x or more.
 BASELINE_FACTOR = 10.0
 
-#: Ratios below this fraction of the tolerance never count as a regression: at
-#: that size the error is a few ulps, and its growth says nothing.
-BASELINE_FLOOR = 1e-6
+#: Errors below this many ulps never count as a regression: at that size their
+#: growth says nothing (a different BLAS blocking moves them). As a ratio to the
+#: tolerance: 10 * eps / rtol, 2.2e-6 in float64 and 1.2e-3 in float32.
+BASELINE_FLOOR_ULPS = 10
+
+
+def baseline_floor(dtype: str) -> float:
+    """The error-to-tolerance ratio below which ``dtype`` results never regress."""
+    tol = FLOAT64 if dtype == "float64" else FLOAT32
+    return BASELINE_FLOOR_ULPS * float(np.finfo(dtype).eps) / tol.rtol
 
 #: Properties whose comparisons are against autodiff (the table's rows).
 GRADIENT_PROPERTIES = ("cell_forward", "forward", "cell_backward", "backward", "loss_gradient")
@@ -180,7 +187,7 @@ def compare_baseline(results: list[dict], baseline: dict) -> list[str]:
             ident = (r["family"], r["property"], r["dtype"], k["function"], k["key"])
             if ident not in stored:
                 continue
-            limit = BASELINE_FACTOR * max(stored[ident], BASELINE_FLOOR)
+            limit = BASELINE_FACTOR * max(stored[ident], baseline_floor(r["dtype"]))
             if k["max_ratio"] > limit:
                 lines.append(
                     f"{k['function']}[{k['key']!r}] ({r['family']}, {r['property']}, {r['dtype']}): "
