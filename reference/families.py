@@ -13,7 +13,7 @@ axis of length one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 __all__ = ["Family", "FAMILIES", "get_family"]
 
@@ -182,18 +182,8 @@ GRU = Family(
     forward_outputs=("a", "y_pred", "caches"),
 )
 
-GRU_RESET_AFTER = Family(
-    name="gru_reset_after",
-    model="gru_reset_after",
-    states=("a",),
-    parameters=_GRU_PARAMETERS,
-    output_keys=("Wy", "by"),
-    gates=_GRU_GATES,
-    functions=_GRU_FUNCTIONS,
-    cell_forward_outputs=("a_next", "yt_pred", "cache"),
-    forward_outputs=("a", "y_pred", "caches"),
-    kwargs={"reset_after": True},
-)
+GRU_RESET_AFTER = replace(GRU, name="gru_reset_after", model="gru_reset_after",
+                          kwargs={"reset_after": True})
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (RNN, LSTM, GRU, GRU_RESET_AFTER)}
 
