@@ -19,15 +19,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hseed
 
 import manual_rnn
-from reference.families import FAMILIES
 from reference.properties import Implementation, run_backward
 from reference.runner import search
 from reference.strategies import cases
 
 
-def manual_only(impl, family, n, seed) -> float:
-    """Examples per second of the same Hypothesis loop running only the manual
-    forward and backward on each drawn case (no oracle, no comparison)."""
+def hypothesis_rate(family, n, seed, work) -> float:
+    """Examples per second of the Hypothesis loop the properties use, running
+    ``work(case)`` on each drawn case."""
     count = {"n": 0}
 
     @hseed(seed)
@@ -36,23 +35,7 @@ def manual_only(impl, family, n, seed) -> float:
     @given(case=cases(family))
     def body(case):
         count["n"] += 1
-        run_backward(impl, case)
-
-    start = time.perf_counter()
-    body()
-    return count["n"] / (time.perf_counter() - start)
-
-
-def generation_only(family, n, seed) -> float:
-    """Examples per second of drawing cases alone: Hypothesis plus array generation."""
-    count = {"n": 0}
-
-    @hseed(seed)
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
-    @given(case=cases(family))
-    def body(case):
-        count["n"] += 1
+        work(case)
 
     start = time.perf_counter()
     body()
@@ -77,8 +60,8 @@ def main(argv=None) -> None:
     for family in args.families.split(","):
         for prop in ("backward", "loss_gradient"):
             search(impl, prop, family, max_examples=200, seed=1)  # compile every bucket
-        g = generation_only(family, args.examples, seed=4)
-        m = manual_only(impl, family, args.examples, seed=2)
+        g = hypothesis_rate(family, args.examples, 4, lambda case: None)  # drawing only
+        m = hypothesis_rate(family, args.examples, 2, lambda case: run_backward(impl, case))
         v = verified(impl, family, "backward", args.examples, seed=2)
         L = verified(impl, family, "loss_gradient", args.examples, seed=3)
         print(f"{family:8} {g:11.0f}/s {m:10.0f}/s {v:16.0f}/s {m / v:9.1f}x {L:20.0f}/s", flush=True)

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_array, check_labels
+from ._validate import check_array, check_labels, common_dtype
 
-__all__ = ["cross_entropy_loss", "output_layer_backward"]
+__all__ = ["cross_entropy_loss", "output_layer_backward", "loss_backward_from_states"]
 
 
 def cross_entropy_loss(y_pred: np.ndarray, labels: np.ndarray) -> np.floating:
@@ -86,3 +86,35 @@ def output_layer_backward(
     dby = dz.sum(axis=(1, 2))[:, np.newaxis]
     da = np.tensordot(Wy.T, dz, axes=1)
     return dWy, dby, da
+
+
+def loss_backward_from_states(
+    func: str, y_pred: np.ndarray, labels: np.ndarray, a_steps: np.ndarray, parameters: dict,
+    keys: tuple[str, str],
+) -> dict:
+    """The body every family's ``*_loss_backward`` shares, after it has validated its caches.
+
+    Parameters
+    ----------
+    func : str
+        The public function's name, for error messages.
+    y_pred, labels
+        As for :func:`output_layer_backward`; validated here against the states.
+    a_steps : ndarray, shape (T_x, n_a, m)
+        The cached hidden states, time-major.
+    parameters : dict
+        The validated parameters; ``keys`` names the output layer's ``(W, b)``.
+
+    Returns
+    -------
+    dict
+        ``d<W>``, ``d<b>`` and ``da`` (n_a, m, T_x).
+    """
+    W, b = keys
+    T_x, _, m = a_steps.shape
+    n_y = parameters[W].shape[0]
+    check_array(func, "y_pred", y_pred, (n_y, m, T_x), "n_y, m, T_x")
+    check_labels(func, labels, m, T_x, n_y)
+    common_dtype(func, y_pred=y_pred, **parameters)
+    dW, db, da = output_layer_backward(y_pred, labels, a_steps.transpose(1, 2, 0), parameters[W])
+    return {f"d{W}": dW, f"d{b}": db, "da": da}

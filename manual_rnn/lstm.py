@@ -61,9 +61,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_labels, check_parameters, common_dtype
+from ._validate import check_array, check_cache, check_parameters, common_dtype
 from .activations import sigmoid, softmax
-from .loss import cross_entropy_loss, output_layer_backward
+from .loss import cross_entropy_loss, loss_backward_from_states
 from .rnn import CellCaches, all_finite, time_columns
 
 __all__ = [
@@ -514,11 +514,4 @@ def lstm_loss_backward(y_pred: np.ndarray, labels: np.ndarray, caches: tuple) ->
     """
     func = "lstm_loss_backward"
     steps, p = _check_caches(func, caches)
-    T_x, n_a, m = steps.a_next.shape
-    n_y = p["Wy"].shape[0]
-    check_array(func, "y_pred", y_pred, (n_y, m, T_x), "n_y, m, T_x")
-    check_labels(func, labels, m, T_x, n_y)
-    common_dtype(func, y_pred=y_pred, **p)
-    a = steps.a_next.transpose(1, 2, 0)  # (n_a, m, T_x)
-    dWy, dby, da = output_layer_backward(y_pred, labels, a, p["Wy"])
-    return {"dWy": dWy, "dby": dby, "da": da}
+    return loss_backward_from_states(func, y_pred, labels, steps.a_next, p, ("Wy", "by"))

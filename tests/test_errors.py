@@ -175,7 +175,7 @@ def _bad_shape_cases(family):
     fam = FAMILIES[family]
     case = case_of(family)
     n_x, n_a, n_y, m, T_x = 3, 4, 2, 5, 6
-    xt, x, a0, da = case.x[:, :, 0], case.x, case.a0, case.da
+    xt, x, a0 = case.x[:, :, 0], case.x, case.a0
     states = case.states_prev
     out = fn(family, "forward")(x, a0, case.parameters)
     cell = fn(family, "cell_forward")(xt, *states, case.parameters)
