@@ -259,3 +259,128 @@ def test_backward_rejects_an_upstream_of_another_dtype(family):
     g = FAMILIES[family].functions["loss_backward"]
     with raises(TypeError, g, g, "y_pred: float32", "float64"):
         fn(family, "loss_backward")(out[1].astype(np.float32), case.labels, out[-1])
+
+
+def _dims_text(layout) -> str:
+    """The dims of a registry layout as the messages spell them: ``"n_a, n_a + n_x"``."""
+    return ", ".join(" + ".join(blocks) if blocks else "1" for blocks in layout)
+
+
+def _parameter_shape_cases(family):
+    """(key, wrong array, expected-shape text) for every parameter of ``family``.
+
+    The first recurrent weight and the output weight fix ``n_a, n_x`` and ``n_y``,
+    so only their rank (first weight) or their ``n_a`` (output weight) can be wrong.
+    """
+    fam = FAMILIES[family]
+    sizes = {"n_x": 3, "n_a": 4, "n_y": 2}
+    first, W_out = fam.recurrent_keys[0], fam.output_keys[0]
+    for key, layout in fam.parameters.items():
+        shape = tuple(sum(sizes[b] for b in blocks) if blocks else 1 for blocks in layout)
+        if key == first:
+            yield key, np.zeros(shape + (1,)), "(?, ?)"
+        elif key == W_out:
+            yield key, np.zeros((shape[0], shape[1] + 1)), str(shape)
+        else:
+            yield key, np.zeros((shape[0] + 1, shape[1])), str(shape)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_every_parameter_reports_its_exact_shape_error(family):
+    """Each parameter in turn of a wrong shape, through the cell forward, the sequence
+    forward and the cell backward's cache: the whole message (function, key, named
+    dims, the shape the other parameters imply, the shape received)."""
+    fam = FAMILIES[family]
+    case = case_of(family)
+    cell = fn(family, "cell_forward")(*cell_args(case))
+    slot = next(i for i, v in enumerate(cell[-1]) if v is case.parameters)
+    for key, wrong, expected in _parameter_shape_cases(family):
+        params = {**case.parameters, key: wrong}
+        dims = _dims_text(fam.parameters[key])
+        cache = cell[-1][:slot] + (params,) + cell[-1][slot + 1:]
+        calls = {
+            "cell_forward": (case.x[:, :, 0], *case.states_prev, params),
+            "forward": (case.x, case.a0, params),
+            "cell_backward": (*case.cell_cotangents, cache),
+        }
+        for role, arguments in calls.items():
+            func = fam.functions[role]
+            message = (f"{func}: parameters['{key}'] must have shape ({dims}) = {expected}, "
+                       f"got shape {wrong.shape}")
+            with pytest.raises(ValueError) as info:
+                fn(family, role)(*arguments)
+            assert str(info.value) == message, (role, key)
+
+
+#: The arrays of each family's cell cache, in order (the seed's cache tuples).
+CACHE_ARRAYS = {
+    "rnn": ("a_next", "a_prev", "xt"),
+    "lstm": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt"),
+    "gru": ("a_next", "a_prev", "zt", "rt", "cct", "xt"),
+    "gru_reset_after": ("a_next", "a_prev", "zt", "rt", "cct", "xt"),
+}
+
+
+def _nan_message(func, name, index):
+    return f"{func}: {name} holds a non-finite value (nan) at index {index}; inputs must be finite"
+
+
+@pytest.mark.parametrize("edit", ["hand_built", "in_place"])
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_a_non_finite_cache_entry_is_named(family, edit):
+    """A NaN in any array of any cell cache is reported with its step, slot, name and
+    index, whether the list was rebuilt by hand or the forward's own entries (views
+    of its stacked arrays) were written to in place."""
+    case = case_of(family)
+    f = FAMILIES[family].functions["backward"]
+    for i, name in enumerate(CACHE_ARRAYS[family]):
+        x = case.x.copy()
+        out = fn(family, "forward")(x, case.a0, case.parameters)
+        cell_caches, _ = out[-1]
+        if edit == "hand_built":
+            entries = [list(c) for c in cell_caches]
+            entries[2][i] = entries[2][i].copy()
+            entries[2][i][1, 0] = np.nan
+            caches = ([tuple(e) for e in entries], x)
+        else:
+            cell_caches[2][i][1, 0] = np.nan
+            caches = out[-1]
+        names = CACHE_ARRAYS[family]
+        if edit == "in_place" and name == "xt":  # xt is a view of x: x is named
+            message = _nan_message(f, "caches[1] (x)", (1, 0, 2))
+        elif edit == "in_place" and name.endswith("_prev"):  # the same memory as step 1's *_next
+            twin = name.replace("_prev", "_next")
+            message = _nan_message(f, f"caches[0][1][{names.index(twin)}] ({twin})", (1, 0))
+        else:
+            message = _nan_message(f, f"caches[0][2][{i}] ({name})", (1, 0))
+        with pytest.raises(ValueError) as info:
+            fn(family, "backward")(case.da, caches)
+        assert str(info.value) == message, name
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_a_non_finite_cell_cache_entry_is_named(family):
+    case = case_of(family)
+    f = FAMILIES[family].functions["cell_backward"]
+    cache = fn(family, "cell_forward")(*cell_args(case))[-1]
+    for i, name in enumerate(CACHE_ARRAYS[family]):
+        bad = cache[i].copy()
+        bad[1, 0] = np.inf
+        broken = cache[:i] + (bad,) + cache[i + 1:]
+        with pytest.raises(ValueError) as info:
+            fn(family, "cell_backward")(*case.cell_cotangents, broken)
+        assert str(info.value) == _nan_message(f, f"cache[{i}] ({name})", (1, 0)).replace(
+            "(nan)", "(inf)"), name
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_cell_backward_rejects_an_upstream_of_another_dtype(family):
+    """Each upstream gradient of the cell backward in float32 against a float64 cache."""
+    case = case_of(family)
+    f = FAMILIES[family].functions["cell_backward"]
+    cache = fn(family, "cell_forward")(*cell_args(case))[-1]
+    upstream = case.cell_cotangents
+    for k, name in enumerate(("da_next", "dc_next")[: len(upstream)]):
+        mixed = tuple(u.astype(np.float32) if j == k else u for j, u in enumerate(upstream))
+        with raises(TypeError, f, f, f"{name}: float32", "float64"):
+            fn(family, "cell_backward")(*mixed, cache)
