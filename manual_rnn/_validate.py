@@ -65,7 +65,7 @@ def check_array(
 
 
 def _fmt(shape) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+    return "(" + ", ".join(str(s) for s in shape) + ")"  # every checked shape has 2 or 3 axes
 
 
 def check_parameters(

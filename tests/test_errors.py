@@ -384,3 +384,26 @@ def test_cell_backward_rejects_an_upstream_of_another_dtype(family):
         mixed = tuple(u.astype(np.float32) if j == k else u for j, u in enumerate(upstream))
         with raises(TypeError, f, f, f"{name}: float32", "float64"):
             fn(family, "cell_backward")(*mixed, cache)
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_malformed_caches_are_named_by_every_function_that_takes_them(family):
+    case = case_of(family)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    head = (out[1], case.labels)
+    for role, leading in (("backward", (case.da,)), ("loss_backward", head)):
+        f = FAMILIES[family].functions[role]
+        bad = {
+            "not a 2-tuple": (out[-1] + (None,),
+                              f"{f}: caches must be the 2-tuple returned by the forward pass, "
+                              "got tuple of length 3"),
+            "a list": (list(out[-1]),
+                       f"{f}: caches must be the 2-tuple returned by the forward pass, got list"),
+            "no cell caches": (([], case.x),
+                               f"{f}: caches[0] must be the non-empty list of cell caches from "
+                               "the forward pass, got list"),
+        }
+        for what, (caches, message) in bad.items():
+            with pytest.raises(ValueError) as info:
+                fn(family, role)(*leading, caches)
+            assert str(info.value) == message, (role, what)
