@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -356,6 +357,12 @@ def test_a_non_finite_cache_entry_is_named(family, edit):
         with pytest.raises(ValueError) as info:
             fn(family, "backward")(case.da, caches)
         assert str(info.value) == message, name
+    if edit == "in_place":  # the last state is in no step's a_prev
+        out = fn(family, "forward")(case.x, case.a0, case.parameters)
+        out[-1][0][-1][0][1, 0] = np.nan
+        with pytest.raises(ValueError) as info:
+            fn(family, "backward")(case.da, out[-1])
+        assert str(info.value) == _nan_message(f, "caches[0][5][0] (a_next)", (1, 0))
 
 
 @pytest.mark.parametrize("family", FAMILY_NAMES)
@@ -402,8 +409,85 @@ def test_malformed_caches_are_named_by_every_function_that_takes_them(family):
             "no cell caches": (([], case.x),
                                f"{f}: caches[0] must be the non-empty list of cell caches from "
                                "the forward pass, got list"),
+            "x of another length": ((out[-1][0], case.x[:, :, :-1]),
+                                    f"{f}: caches[1] (x) must have shape (?, ?, 6), "
+                                    "got shape (3, 5, 5)"),
         }
         for what, (caches, message) in bad.items():
             with pytest.raises(ValueError) as info:
                 fn(family, role)(*leading, caches)
             assert str(info.value) == message, (role, what)
+
+
+def _argument_arrays(family, case):
+    """(role, argument name, build the call with that one argument in float32)."""
+    fam = FAMILIES[family]
+    xt, states = case.x[:, :, 0], case.states_prev
+    state_names = ("a_prev", "c_prev")[: len(states)]
+    f32 = np.float32
+
+    def swap(seq, k):
+        return tuple(v.astype(f32) if j == k else v for j, v in enumerate(seq))
+
+    rows = [("cell_forward", "xt", lambda: (xt.astype(f32), *states, case.parameters)),
+            ("forward", "x", lambda: (case.x.astype(f32), case.a0, case.parameters)),
+            ("forward", "a0", lambda: (case.x, case.a0.astype(f32), case.parameters))]
+    for k, name in enumerate(state_names):
+        rows.append(("cell_forward", name, lambda k=k: (xt, *swap(states, k), case.parameters)))
+    for key in fam.parameters:
+        params = {**case.parameters, key: case.parameters[key].astype(f32)}
+        rows.append(("cell_forward", key, lambda params=params: (xt, *states, params)))
+        rows.append(("forward", key, lambda params=params: (case.x, case.a0, params)))
+    return rows
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_every_argument_of_another_dtype_is_named(family):
+    """Each array argument and each parameter in turn in float32 among float64 ones."""
+    case = case_of(family)
+    for role, name, args in _argument_arrays(family, case):
+        f = FAMILIES[family].functions[role]
+        with raises(TypeError, f, f, f"{name}: float32", "float64"):
+            fn(family, role)(*args())
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_hand_built_caches_with_float32_inputs_are_refused(family):
+    """The cached inputs ``xt`` of another dtype than the parameters and ``da``."""
+    case = case_of(family)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    cell_caches, x = out[-1]
+    slot = CACHE_ARRAYS[family].index("xt")
+    entries = [c[:slot] + (c[slot].astype(np.float32),) + c[slot + 1:] for c in cell_caches]
+    f = FAMILIES[family].functions["backward"]
+    with raises(TypeError, f, f, "float32", "float64"):
+        fn(family, "backward")(case.da, (entries, x.astype(np.float32)))
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_one_step_hand_built_caches(family):
+    """A hand-built list of one cell cache back-propagates like the forward's own."""
+    case = make_case(family, Dims(n_x=3, n_a=4, n_y=2, m=5, T_x=1), seed=3)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    cell_caches, x = out[-1]
+    fast = fn(family, "backward")(case.da, out[-1])
+    plain = fn(family, "backward")(case.da, ([tuple(cell_caches[0])], x))
+    for key in fast:
+        np.testing.assert_array_equal(plain[key], fast[key], err_msg=key)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_saturated_gates_raise_no_floating_point_warning(family, dtype):
+    """Pre-activations of +-1e4 (far past exp's range in either dtype) give finite
+    results and no overflow warning: a sigmoid of -1e4 is exactly 0, not a warning."""
+    case = case_of(family, dtype)
+    params = {k: (v * 0 + 1e4 * np.sign(v + 0.1)).astype(dtype) if k.startswith("b") else v
+              for k, v in case.parameters.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = fn(family, "forward")(case.x, case.a0, params)
+        cell = fn(family, "cell_forward")(*cell_args(case)[:-1], params)
+        grads = fn(family, "backward")(case.da, out[-1])
+        fn(family, "cell_backward")(*case.cell_cotangents, cell[-1])
+    assert all(np.isfinite(g).all() for g in grads.values())
