@@ -491,3 +491,32 @@ def test_saturated_gates_raise_no_floating_point_warning(family, dtype):
         grads = fn(family, "backward")(case.da, out[-1])
         fn(family, "cell_backward")(*case.cell_cotangents, cell[-1])
     assert all(np.isfinite(g).all() for g in grads.values())
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_parameters_that_are_not_a_dict(family):
+    case = case_of(family)
+    as_list = list(case.parameters.values())
+    calls = {"cell_forward": (case.x[:, :, 0], *case.states_prev, as_list),
+             "forward": (case.x, case.a0, as_list)}
+    for role, arguments in calls.items():
+        f = FAMILIES[family].functions[role]
+        with pytest.raises(TypeError) as info:
+            fn(family, role)(*arguments)
+        assert str(info.value) == f"{f}: parameters must be a dict, got list", role
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_cell_backward_rejects_a_cache_of_another_dtype(family):
+    """A float32 ``xt`` or parameter inside the cache, against float64 upstream gradients."""
+    case = case_of(family)
+    f = FAMILIES[family].functions["cell_backward"]
+    cache = fn(family, "cell_forward")(*cell_args(case))[-1]
+    slot_x = CACHE_ARRAYS[family].index("xt")
+    slot_p = next(i for i, v in enumerate(cache) if v is case.parameters)
+    key = FAMILIES[family].recurrent_keys[1]
+    params = {**case.parameters, key: case.parameters[key].astype(np.float32)}
+    for slot, value, name in ((slot_x, cache[slot_x].astype(np.float32), "xt"), (slot_p, params, key)):
+        mixed = cache[:slot] + (value,) + cache[slot + 1:]
+        with raises(TypeError, f, f, f"{name}: float32", "float64"):
+            fn(family, "cell_backward")(*case.cell_cotangents, mixed)
