@@ -267,14 +267,13 @@ def _dims_text(layout) -> str:
     return ", ".join(" + ".join(blocks) if blocks else "1" for blocks in layout)
 
 
-def _parameter_shape_cases(family):
+def _parameter_shape_cases(family, sizes):
     """(key, wrong array, expected-shape text) for every parameter of ``family``.
 
     The first recurrent weight and the output weight fix ``n_a, n_x`` and ``n_y``,
     so only their rank (first weight) or their ``n_a`` (output weight) can be wrong.
     """
     fam = FAMILIES[family]
-    sizes = {"n_x": 3, "n_a": 4, "n_y": 2}
     first, W_out = fam.recurrent_keys[0], fam.output_keys[0]
     for key, layout in fam.parameters.items():
         shape = tuple(sum(sizes[b] for b in blocks) if blocks else 1 for blocks in layout)
@@ -292,10 +291,16 @@ def test_every_parameter_reports_its_exact_shape_error(family):
     forward and the cell backward's cache: the whole message (function, key, named
     dims, the shape the other parameters imply, the shape received)."""
     fam = FAMILIES[family]
-    case = case_of(family)
+    for sizes in ({"n_x": 3, "n_a": 4, "n_y": 2}, {"n_x": 1, "n_a": 2, "n_y": 3}):
+        case = make_case(family, Dims(m=5, T_x=6, **sizes), seed=7)
+        _check_parameter_messages(fam, case, sizes)
+
+
+def _check_parameter_messages(fam, case, sizes):
+    family = fam.name
     cell = fn(family, "cell_forward")(*cell_args(case))
     slot = next(i for i, v in enumerate(cell[-1]) if v is case.parameters)
-    for key, wrong, expected in _parameter_shape_cases(family):
+    for key, wrong, expected in _parameter_shape_cases(family, sizes):
         params = {**case.parameters, key: wrong}
         dims = _dims_text(fam.parameters[key])
         cache = cell[-1][:slot] + (params,) + cell[-1][slot + 1:]
@@ -520,3 +525,34 @@ def test_cell_backward_rejects_a_cache_of_another_dtype(family):
         mixed = cache[:slot] + (value,) + cache[slot + 1:]
         with raises(TypeError, f, f, f"{name}: float32", "float64"):
             fn(family, "cell_backward")(*case.cell_cotangents, mixed)
+
+
+@pytest.mark.parametrize("family", [f for f in FAMILY_NAMES if f != "rnn"])
+def test_gate_weights_without_input_columns(family):
+    """Gate weights of shape (n_a, n_a) leave no column for x: n_x would be 0."""
+    case = case_of(family)
+    first = FAMILIES[family].recurrent_keys[0]
+    params = {k: (v[:, :4] if v.shape[1] == 7 else v) for k, v in case.parameters.items()}
+    f = FAMILIES[family].functions["forward"]
+    with pytest.raises(ValueError) as info:
+        fn(family, "forward")(case.x, case.a0, params)
+    assert str(info.value) == (
+        f"{f}: parameters['{first}'] must have shape (n_a, n_a + n_x) with n_x >= 1, got "
+        "shape (4, 4), which gives n_a = 4 and n_x = 0")
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_every_cell_cache_array_reports_its_exact_shape_error(family):
+    case = case_of(family)
+    f = FAMILIES[family].functions["cell_backward"]
+    cache = fn(family, "cell_forward")(*cell_args(case))[-1]
+    for i, name in enumerate(CACHE_ARRAYS[family]):
+        if name == "xt":
+            wrong, expected = np.zeros((4, 5)), "(n_x, m) = (3, ?)"
+        else:
+            wrong, expected = np.zeros((5, 5)), "(n_a, m) = (4, 5)"
+        broken = cache[:i] + (wrong,) + cache[i + 1:]
+        with pytest.raises(ValueError) as info:
+            fn(family, "cell_backward")(*case.cell_cotangents, broken)
+        assert str(info.value) == (
+            f"{f}: cache[{i}] ({name}) must have shape {expected}, got shape {wrong.shape}"), name
