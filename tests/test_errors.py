@@ -8,6 +8,7 @@ written once for every family through the registry.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import warnings
 
@@ -22,7 +23,12 @@ FAMILY_NAMES = [f for f in FAMILIES if FAMILIES[f].functions["forward"] in dir(m
 
 
 def fn(family, role):
-    return getattr(manual_rnn, FAMILIES[family].functions[role])
+    """The family's public function; forward functions get the family's keyword
+    arguments (``reset_after=True`` for ``gru_reset_after``)."""
+    f = getattr(manual_rnn, FAMILIES[family].functions[role])
+    if role in ("cell_forward", "forward") and FAMILIES[family].kwargs:
+        return functools.partial(f, **FAMILIES[family].kwargs)
+    return f
 
 
 def case_of(family, dtype=np.float64):
@@ -281,6 +287,7 @@ def _parameter_shape_cases(family, sizes):
             yield key, np.zeros(shape + (1,)), "(?, ?)"
         elif key == W_out:
             yield key, np.zeros((shape[0], shape[1] + 1)), str(shape)
+            yield key, np.zeros((shape[0], shape[1], 1)), f"(?, {shape[1]})"
         else:
             yield key, np.zeros((shape[0] + 1, shape[1])), str(shape)
 
@@ -362,12 +369,14 @@ def test_a_non_finite_cache_entry_is_named(family, edit):
         with pytest.raises(ValueError) as info:
             fn(family, "backward")(case.da, caches)
         assert str(info.value) == message, name
-    if edit == "in_place":  # the last state is in no step's a_prev
-        out = fn(family, "forward")(case.x, case.a0, case.parameters)
-        out[-1][0][-1][0][1, 0] = np.nan
-        with pytest.raises(ValueError) as info:
-            fn(family, "backward")(case.da, out[-1])
-        assert str(info.value) == _nan_message(f, "caches[0][5][0] (a_next)", (1, 0))
+    if edit == "in_place":  # the last a_next and the first a_prev: shared with no other slot
+        a_prev = CACHE_ARRAYS[family].index("a_prev")
+        for step, slot, name in ((5, 0, "a_next"), (0, a_prev, "a_prev")):
+            out = fn(family, "forward")(case.x, case.a0, case.parameters)
+            out[-1][0][step][slot][1, 0] = np.nan
+            with pytest.raises(ValueError) as info:
+                fn(family, "backward")(case.da, out[-1])
+            assert str(info.value) == _nan_message(f, f"caches[0][{step}][{slot}] ({name})", (1, 0))
 
 
 @pytest.mark.parametrize("family", FAMILY_NAMES)
@@ -532,7 +541,7 @@ def test_gate_weights_without_input_columns(family):
     """Gate weights of shape (n_a, n_a) leave no column for x: n_x would be 0."""
     case = case_of(family)
     first = FAMILIES[family].recurrent_keys[0]
-    params = {k: (v[:, :4] if v.shape[1] == 7 else v) for k, v in case.parameters.items()}
+    params = {**case.parameters, first: case.parameters[first][:, :4]}  # the others keep n_x = 3
     f = FAMILIES[family].functions["forward"]
     with pytest.raises(ValueError) as info:
         fn(family, "forward")(case.x, case.a0, params)
@@ -556,3 +565,73 @@ def test_every_cell_cache_array_reports_its_exact_shape_error(family):
             fn(family, "cell_backward")(*case.cell_cotangents, broken)
         assert str(info.value) == (
             f"{f}: cache[{i}] ({name}) must have shape {expected}, got shape {wrong.shape}"), name
+
+
+def test_a_mixed_dtype_message_lists_every_array():
+    case = case_of("rnn")
+    x = case.x.astype(np.float32)
+    listed = ", ".join(f"{k}: float64" for k in ("Wax", "Waa", "Wya", "ba", "by"))
+    with pytest.raises(TypeError) as info:
+        manual_rnn.rnn_forward(x, case.a0, case.parameters)
+    assert str(info.value) == (
+        f"rnn_forward: all arrays must share one dtype, got x: float32, a0: float64, {listed}")
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_parameters_changed_after_the_forward_are_checked(family):
+    """The caches refer to the caller's parameter dict: a key replaced after the
+    forward pass by an array of the wrong shape or dtype is named by the backward."""
+    case = case_of(family)
+    key = FAMILIES[family].recurrent_keys[1]
+    f = FAMILIES[family].functions["backward"]
+    for wrong, exc, text in ((np.zeros((1, 1)), ValueError, f"parameters['{key}'] must have shape"),
+                             (case.parameters[key].astype(np.float32), TypeError, f"{key}: float32")):
+        params = dict(case.parameters)
+        out = fn(family, "forward")(case.x, case.a0, params)
+        params[key] = wrong
+        with raises(exc, f, f, text):
+            fn(family, "backward")(case.da, out[-1])
+
+
+def test_cross_entropy_loss_names_a_bad_prediction():
+    with pytest.raises(ValueError) as info:
+        manual_rnn.rnn_loss(np.full((2, 5), 0.5), np.zeros((5, 1), dtype=int))
+    assert str(info.value) == ("cross_entropy_loss: y_pred must have shape (?, ?, ?), "
+                               "got shape (2, 5)")
+
+
+def test_cross_entropy_of_a_zero_probability_is_infinite_without_warning():
+    y_pred = np.array([[[1.0]], [[0.0]]])  # the true class 1 has probability 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert manual_rnn.rnn_loss(y_pred, np.array([[1]])) == np.inf
+
+
+@pytest.mark.parametrize("role", ["cell_forward", "forward"])
+def test_reset_after_must_be_a_bool(role):
+    case = case_of("gru")
+    args = (case.x[:, :, 0], case.a0, case.parameters) if role == "cell_forward" else (
+        case.x, case.a0, case.parameters)
+    f = FAMILIES["gru"].functions[role]
+    with pytest.raises(TypeError) as info:
+        getattr(manual_rnn, f)(*args, reset_after="yes")
+    assert str(info.value) == f"{f}: reset_after must be a bool, got str"
+
+
+def test_a_cell_cache_with_a_bad_reset_after_is_named():
+    case = case_of("gru")
+    cache = manual_rnn.gru_cell_forward(case.x[:, :, 0], case.a0, case.parameters)[-1]
+    with pytest.raises(TypeError) as info:
+        manual_rnn.gru_cell_backward(case.da[:, :, 0], cache[:7] + (None,))
+    assert str(info.value) == "gru_cell_backward: cache[7] (reset_after) must be a bool, got NoneType"
+
+
+def test_hand_built_gru_caches_of_both_variants_are_refused():
+    case = case_of("gru")
+    before = manual_rnn.gru_forward(case.x, case.a0, case.parameters)[-1]
+    after = manual_rnn.gru_forward(case.x, case.a0, case.parameters, reset_after=True)[-1]
+    mixed = ([tuple(c) for c in before[0][:3]] + [tuple(c) for c in after[0][3:]], case.x)
+    with pytest.raises(ValueError) as info:
+        manual_rnn.gru_backward(case.da, mixed)
+    assert str(info.value) == ("gru_backward: caches[0] mixes cell caches with reset_after=True "
+                               "and =False; a sequence has one variant")
