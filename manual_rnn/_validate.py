@@ -7,7 +7,7 @@ helpers assume validated input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -69,14 +69,18 @@ def _fmt(shape) -> str:
 
 
 def check_parameters(
-    func: str, parameters, shapes: Mapping[str, tuple[Sequence[int | None], str]]
+    func: str,
+    parameters,
+    shapes: Callable[[Mapping], Mapping[str, tuple[Sequence[int | None], str]]],
 ) -> dict[str, np.ndarray]:
-    """Check a parameter dict: every key present, each an array of the given shape.
+    """Check a parameter dict (any mapping): every key present, each an array of its shape.
 
-    ``shapes`` maps each key to ``(shape, dims)`` as taken by :func:`check_array`.
+    ``shapes(parameters)``, called once ``parameters`` is known to be a mapping,
+    maps each key to ``(shape, dims)`` as taken by :func:`check_array`.
     """
     if not isinstance(parameters, Mapping):
         raise TypeError(f"{func}: parameters must be a dict, got {_describe(parameters)}")
+    shapes = shapes(parameters)
     missing = [k for k in shapes if k not in parameters]
     if missing:
         raise ValueError(

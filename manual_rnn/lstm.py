@@ -107,9 +107,7 @@ def _parameter_shapes(parameters) -> dict[str, tuple]:
 
 
 def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
-    if not isinstance(parameters, dict):
-        return check_parameters(func, parameters, {})
-    p = check_parameters(func, parameters, _parameter_shapes(parameters))
+    p = check_parameters(func, parameters, _parameter_shapes)
     n_a, n_ax = p["Wf"].shape
     if n_ax - n_a < 1:
         raise ValueError(

@@ -71,9 +71,7 @@ def _parameter_shapes(parameters) -> dict[str, tuple]:
 
 
 def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
-    if not isinstance(parameters, dict):
-        return check_parameters(func, parameters, {})
-    return check_parameters(func, parameters, _parameter_shapes(parameters))
+    return check_parameters(func, parameters, _parameter_shapes)
 
 
 def _cell_forward(xt, a_prev, p):

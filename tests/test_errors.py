@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import types
 import warnings
 
 import numpy as np
@@ -635,3 +636,18 @@ def test_hand_built_gru_caches_of_both_variants_are_refused():
         manual_rnn.gru_backward(case.da, mixed)
     assert str(info.value) == ("gru_backward: caches[0] mixes cell caches with reset_after=True "
                                "and =False; a sequence has one variant")
+
+
+@pytest.mark.parametrize("family", FAMILY_NAMES)
+def test_parameters_may_be_any_mapping(family):
+    """A read-only mapping of the parameters gives the same results as the dict."""
+    case = case_of(family)
+    frozen = types.MappingProxyType(case.parameters)
+    out = fn(family, "forward")(case.x, case.a0, case.parameters)
+    out_frozen = fn(family, "forward")(case.x, case.a0, frozen)
+    np.testing.assert_array_equal(out_frozen[1], out[1])
+    g, g_frozen = fn(family, "backward")(case.da, out[-1]), fn(family, "backward")(case.da, out_frozen[-1])
+    for key in g:
+        np.testing.assert_array_equal(g_frozen[key], g[key], err_msg=key)
+    cell = fn(family, "cell_forward")(*cell_args(case)[:-1], frozen)
+    fn(family, "cell_backward")(*case.cell_cotangents, cell[-1])
