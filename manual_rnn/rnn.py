@@ -22,8 +22,10 @@ the output layer of every step after it; the backward stores every step's
 ``dtanh`` in the loop and computes ``dx``, ``dWax``, ``dWaa`` and ``dba`` after
 it, each as one matmul (or sum) over the ``m * T_x`` columns of all steps, with
 the formulas of one cell step (:func:`_parameter_gradients`). Per-step arrays
-are stored time-major, ``(T_x, n_a, m)``, so that every step's slice is
-contiguous. The forward's list of cell caches is a :class:`CellCaches`: a
+are stored as ``(n, T_x, m)``: every step's slice is a matrix with unit column
+stride (what BLAS takes without a copy), and the ``T_x * m`` columns of all
+steps side by side are a free reshape, so the matmuls over all steps read the
+stored arrays in place. The forward's list of cell caches is a :class:`CellCaches`: a
 plain list of the cell-cache tuples, whose arrays are views into these stacked
 arrays, which it also carries for the backward. A hand-built list of cell
 caches works too: the backward validates and stacks it first.
@@ -125,9 +127,9 @@ class CellCaches(list):
     """The list of cell caches of a sequence forward pass, with its stacked arrays.
 
     It is a ``list`` whose entry ``t`` is the cell-cache tuple of step ``t``;
-    those tuples hold views into ``stacked``, the per-step arrays stored
-    time-major (a family's ``NamedTuple`` whose first field, like each entry's
-    first item, is ``a_next``), which the sequence backward reads instead of
+    those tuples hold views into ``stacked``, the family's per-step arrays with
+    all steps in one array each (a ``NamedTuple`` whose first field, like each
+    entry's first item, is ``a_next``), which the sequence backward reads instead of
     stacking the entries again. Shared by every family.
     """
 
@@ -168,11 +170,18 @@ def time_columns(steps: np.ndarray) -> np.ndarray:
 
 
 class _Steps(NamedTuple):
-    """The per-step arrays of :func:`rnn_forward`, time-major, for the backward."""
+    """The per-step arrays of :func:`rnn_forward`, step-major columns, for the backward."""
 
-    a_next: np.ndarray  # (T_x, n_a, m)
-    a_prev: np.ndarray  # (T_x, n_a, m); a view of the same states shifted by one step
-    x: np.ndarray  # (n_x, m, T_x)
+    a_next: np.ndarray  # (n_a, T_x, m)
+    a_prev: np.ndarray  # (n_a, T_x, m); a view of the same states shifted by one step
+    x: np.ndarray  # (n_x, T_x, m)
+
+
+def _columns(steps: np.ndarray, T_x: int) -> np.ndarray:
+    """``(k, T, m) -> (k, T_x * m)``: the columns of the first ``T_x`` steps, a view
+    (never a copy: the forward writes through it)."""
+    k, _, m = steps.shape
+    return steps[:, :T_x].reshape(k, T_x * m, copy=False)
 
 
 def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
@@ -196,7 +205,7 @@ def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     caches : tuple
         ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache
         ``(a_next, a_prev, xt, parameters)`` of :func:`rnn_cell_forward` at
-        step ``t``, its arrays views into the time-major states the list also
+        step ``t``, its arrays views into the stacked states the list also
         carries (see :class:`CellCaches`).
 
     Raises
@@ -213,20 +222,23 @@ def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     check_array(func, "a0", a0, (n_a, m), "n_a, m")
     dtype = common_dtype(func, x=x, a0=a0, **p)
 
-    states = np.empty((T_x + 1, n_a, m), dtype=dtype)  # a0, a_1, ..., a_T_x
-    states[0] = a0
-    xs = np.ascontiguousarray(x.transpose(2, 0, 1))  # (T_x, n_x, m)
-    np.add(p["Wax"] @ xs, p["ba"], out=states[1:])
+    states = np.empty((n_a, T_x + 1, m), dtype=dtype)  # a0, a_1, ..., a_T_x along axis 1
+    states[:, 0] = a0
+    xs = np.ascontiguousarray(x.transpose(0, 2, 1))  # (n_x, T_x, m)
+    np.matmul(p["Wax"], _columns(xs, T_x), out=_columns(states[:, 1:], T_x))
+    states[:, 1:] += p["ba"][:, :, np.newaxis]
     Waa = p["Waa"]
-    for t in range(T_x):
-        a_next = states[t + 1]
-        a_next += Waa @ states[t]
-        np.tanh(a_next, out=a_next)
+    by_step = list(states.transpose(1, 0, 2))  # the (n_a, m) view of every step
+    for t in range(T_x):  # elementwise work on the contiguous matmul result
+        z = Waa @ by_step[t]
+        z += by_step[t + 1]
+        np.tanh(z, out=by_step[t + 1])
 
-    a = np.ascontiguousarray(states[1:].transpose(1, 2, 0))
-    y_pred = softmax((p["Wya"] @ a.reshape(n_a, m * T_x) + p["by"]).reshape(n_y, m, T_x))
-    steps = _Steps(a_next=states[1:], a_prev=states[:-1], x=x)
-    entries = [(states[t + 1], states[t], x[:, :, t], parameters) for t in range(T_x)]
+    a = np.ascontiguousarray(states[:, 1:].transpose(0, 2, 1))
+    y_steps = softmax(p["Wya"] @ _columns(states[:, 1:], T_x) + p["by"]).reshape(n_y, T_x, m)
+    y_pred = np.ascontiguousarray(y_steps.transpose(0, 2, 1))
+    steps = _Steps(a_next=states[:, 1:], a_prev=states[:, :-1], x=xs)
+    entries = [(by_step[t + 1], by_step[t], x[:, :, t], parameters) for t in range(T_x)]
     return a, y_pred, (CellCaches(entries, steps), x)
 
 
@@ -315,11 +327,7 @@ def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
     steps = cell_caches.intact_stacked() if isinstance(cell_caches, CellCaches) else None
     if steps is None or not all_finite(steps.a_next, steps.a_prev):
         checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
-        steps = _Steps(
-            a_next=np.stack([c[0] for c in checked]),
-            a_prev=np.stack([c[1] for c in checked]),
-            x=np.stack([c[2] for c in checked], axis=2),
-        )
+        steps = _Steps(*(np.stack([c[k] for c in checked], axis=1) for k in range(3)))
         p = checked[0][3]
     else:
         p = _check_parameters(func, cell_caches[0][3])
@@ -359,7 +367,7 @@ def rnn_backward(da: np.ndarray, caches: tuple) -> dict:
     """
     func = "rnn_backward"
     steps, p = _check_caches(func, caches)
-    T_cached, n_a, m = steps.a_next.shape
+    n_a, T_cached, m = steps.a_next.shape
     n_x = steps.x.shape[0]
     check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
     T_x = da.shape[2]
@@ -371,18 +379,17 @@ def rnn_backward(da: np.ndarray, caches: tuple) -> dict:
     dtype = common_dtype(func, da=da, x=steps.x, **p)
 
     Waa_T = np.ascontiguousarray(p["Waa"].T)  # BLAS is faster with the transpose C-ordered
-    dtanh = np.square(steps.a_next[:T_x])  # (T_x, n_a, m): 1 - a**2, then dtanh, in place
+    dtanh = np.square(steps.a_next[:, :T_x])  # (n_a, T_x, m): 1 - a**2, then dtanh, in place
     np.subtract(1, dtanh, out=dtanh)
     da_prevt = np.zeros((n_a, m), dtype=dtype)
+    dtanh_steps = list(dtanh.transpose(1, 0, 2))  # the (n_a, m) view of every step
     for t in reversed(range(T_x)):
-        g = _cell_backward(da[:, :, t] + da_prevt, dtanh[t], Waa_T, out=dtanh[t])
+        g = _cell_backward(da[:, :, t] + da_prevt, dtanh_steps[t], Waa_T, out=dtanh_steps[t])
         da_prevt = g["da_prev"]
 
-    dtanh = time_columns(dtanh)
+    dtanh = _columns(dtanh, T_x)
     dx = (np.ascontiguousarray(p["Wax"].T) @ dtanh).reshape(n_x, T_x, m).transpose(0, 2, 1)
-    grads = _parameter_gradients(
-        dtanh, time_columns(steps.a_prev[:T_x]), time_columns(steps.x[:, :, :T_x].transpose(2, 0, 1))
-    )
+    grads = _parameter_gradients(dtanh, _columns(steps.a_prev, T_x), _columns(steps.x, T_x))
     return {"dx": np.ascontiguousarray(dx), "da0": da_prevt, **grads}
 
 
@@ -418,4 +425,5 @@ def rnn_loss_backward(y_pred: np.ndarray, labels: np.ndarray, caches: tuple) -> 
     """
     func = "rnn_loss_backward"
     steps, p = _check_caches(func, caches)
-    return loss_backward_from_states(func, y_pred, labels, steps.a_next, p, ("Wya", "by"))
+    a_steps = steps.a_next.transpose(1, 0, 2)  # (T_x, n_a, m), as the shared body takes them
+    return loss_backward_from_states(func, y_pred, labels, a_steps, p, ("Wya", "by"))

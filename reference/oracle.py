@@ -152,8 +152,9 @@ class _Program:
     JAX copies every output array to the host separately, about 0.1 ms each on
     a CPU, which for a VJP with seven gradients cost more than computing them.
     The compiled program therefore returns its outputs raveled into one flat
-    buffer; the call splits that buffer back into the program's output tree
-    (whose structure and shapes come from ``jax.eval_shape``, once per bucket).
+    buffer; the call splits that buffer back into the program's output tree,
+    whose structure and shapes the program records while it is traced (once per
+    bucket and process, so no second trace is needed to learn them).
     """
 
     def __init__(self, fn):
@@ -161,23 +162,20 @@ class _Program:
         self._jit = jax.jit(self._flat, static_argnames="name")
         self._layouts: dict = {}
 
+    @staticmethod
+    def _key(name, args) -> tuple:
+        return (name, tuple(np.shape(leaf) for leaf in jax.tree_util.tree_leaves(args)))
+
     def _flat(self, name, *args):
-        leaves = jax.tree_util.tree_leaves(self._fn(name, *args))
+        leaves, treedef = jax.tree_util.tree_flatten(self._fn(name, *args))
+        sizes = [int(np.prod(leaf.shape)) for leaf in leaves]
+        self._layouts[self._key(name, args)] = (
+            treedef, [leaf.shape for leaf in leaves], np.cumsum(sizes)[:-1])
         return jnp.concatenate([jnp.ravel(leaf) for leaf in leaves])
 
-    def _layout(self, name, args):
-        key = (name, tuple(np.shape(leaf) for leaf in jax.tree_util.tree_leaves(args)))
-        layout = self._layouts.get(key)
-        if layout is None:
-            shapes, treedef = jax.tree_util.tree_flatten(jax.eval_shape(partial(self._fn, name), *args))
-            sizes = [int(np.prod(s.shape)) for s in shapes]
-            layout = (treedef, [s.shape for s in shapes], np.cumsum(sizes)[:-1])
-            self._layouts[key] = layout
-        return layout
-
     def __call__(self, name, *args):
-        treedef, shapes, splits = self._layout(name, args)
-        flat = np.asarray(self._jit(name, *args))
+        flat = np.asarray(self._jit(name, *args))  # traces (and records the layout) if new
+        treedef, shapes, splits = self._layouts[self._key(name, args)]
         parts = [part.reshape(shape) for part, shape in zip(np.split(flat, splits), shapes)]
         return jax.tree_util.tree_unflatten(treedef, parts)
 

@@ -8,6 +8,6 @@ CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant("rnn", (
-    "dtanh, time_columns(steps.a_prev[:T_x]), time_columns(",
-    "dtanh, time_columns(steps.a_next[:T_x]), time_columns(",
+    "_parameter_gradients(dtanh, _columns(steps.a_prev, T_x),",
+    "_parameter_gradients(dtanh, _columns(steps.a_next, T_x),",
 )))
