@@ -7,6 +7,11 @@ same cases, manual forward and backward alone) measured in the same run, and
 against the loss-gradient property, which adds the loss and the output layer.
 Compilation is excluded (a warm-up search compiles each bucket first).
 
+The suite's float64 strategy draws ``T_x`` up to 50 (one branch in two beyond
+10), and long sequences dominate the cost; the last column is the same
+verification (draw, the property's check) on short sequences only, ``T_x <= 10``
+(the float32 strategy's range).
+
     python benchmarks/harness_throughput.py [--examples 1000] [--families rnn,lstm,gru]
 """
 
@@ -19,12 +24,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hseed
 
 import manual_rnn
-from reference.properties import Implementation, run_backward
+from reference.properties import PROPERTIES, Implementation, run_backward
 from reference.runner import search
-from reference.strategies import cases
+from reference.strategies import cases, dimensions
 
 
-def hypothesis_rate(family, n, seed, work) -> float:
+def hypothesis_rate(family, n, seed, work, dims=None) -> float:
     """Examples per second of the Hypothesis loop the properties use, running
     ``work(case)`` on each drawn case."""
     count = {"n": 0}
@@ -32,7 +37,7 @@ def hypothesis_rate(family, n, seed, work) -> float:
     @hseed(seed)
     @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
-    @given(case=cases(family))
+    @given(case=cases(family, dims=dims))
     def body(case):
         count["n"] += 1
         work(case)
@@ -56,7 +61,9 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     impl = Implementation(manual_rnn)
     print(f"{'family':8} {'drawing only':>13} {'manual only':>12} {'verified backward':>18} "
-          f"{'cost ratio':>10} {'verified loss gradient':>22}")
+          f"{'cost ratio':>10} {'verified loss gradient':>22} {'verified backward, T_x<=10':>27}")
+    short = dimensions(max_T_x=10)
+    backward = PROPERTIES["backward"]
     for family in args.families.split(","):
         for prop in ("backward", "loss_gradient"):
             search(impl, prop, family, max_examples=200, seed=1)  # compile every bucket
@@ -64,7 +71,9 @@ def main(argv=None) -> None:
         m = hypothesis_rate(family, args.examples, 2, lambda case: run_backward(impl, case))
         v = verified(impl, family, "backward", args.examples, seed=2)
         L = verified(impl, family, "loss_gradient", args.examples, seed=3)
-        print(f"{family:8} {g:11.0f}/s {m:10.0f}/s {v:16.0f}/s {m / v:9.1f}x {L:20.0f}/s", flush=True)
+        S = hypothesis_rate(family, args.examples, 5, lambda case: backward.check(impl, case), short)
+        print(f"{family:8} {g:11.0f}/s {m:10.0f}/s {v:16.0f}/s {m / v:9.1f}x {L:20.0f}/s "
+              f"{S:25.0f}/s", flush=True)
 
 
 if __name__ == "__main__":
