@@ -1,13 +1,15 @@
 """Numerically stable activations shared by every cell family.
 
-All functions are pure, keep the input dtype and never write into their argument.
+All functions keep the input dtype. :func:`softmax` and :func:`sigmoid` are pure;
+:func:`sigmoid_inplace` writes into the buffer it is given (the sequence
+functions' own gate arrays, never a caller's input).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["softmax", "sigmoid"]
+__all__ = ["softmax", "sigmoid", "sigmoid_inplace"]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -39,3 +41,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     """
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def sigmoid_inplace(z: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-z))`` written into ``z``, for the sequence functions' gate buffers.
+
+    Call it under ``np.errstate(over="ignore")``: ``exp(-z)`` overflows only where
+    the sigmoid is below the smallest normal number, and the result is then 0.
+    Elsewhere this form keeps full relative precision, as :func:`sigmoid` does.
+    """
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1
+    return np.reciprocal(z, out=z)

@@ -82,7 +82,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import check_array, check_cache, check_parameters, common_dtype
-from .activations import sigmoid, softmax
+from .activations import sigmoid, sigmoid_inplace, softmax
 from .loss import cross_entropy_loss, loss_backward_from_states
 from .rnn import CellCaches, all_finite, time_columns
 
@@ -222,19 +222,6 @@ def _blocks(p, n_a):
     return W_x, b, p["Wz"][:, :n_a], p["Wr"][:, :n_a], p["Wc"][:, :n_a]
 
 
-def _sigmoid_(z):
-    """``1 / (1 + exp(-z))`` in place, under ``np.errstate(over="ignore")``.
-
-    ``exp(-z)`` overflows only where the sigmoid is below the smallest normal
-    number; the result is then 0. Elsewhere this form keeps full relative
-    precision, as :func:`manual_rnn.activations.sigmoid` does.
-    """
-    np.negative(z, out=z)
-    np.exp(z, out=z)
-    z += 1
-    return np.reciprocal(z, out=z)
-
-
 def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after: bool = False):
     """Forward pass of the GRU over a whole sequence.
 
@@ -291,7 +278,7 @@ def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after:
             a_prev, cc, zr = states[t], gates[t, :n_a], gates[t, n_a:]
             h = W_a @ a_prev
             zr += h[: 2 * n_a]
-            z, r = _sigmoid_(zr).reshape(2, n_a, m)
+            z, r = sigmoid_inplace(zr).reshape(2, n_a, m)
             if reset_after:
                 hc[t] = h[2 * n_a :]
                 cc += r * hc[t]

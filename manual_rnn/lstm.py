@@ -62,7 +62,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import check_array, check_cache, check_parameters, common_dtype
-from .activations import sigmoid, softmax
+from .activations import sigmoid, sigmoid_inplace, softmax
 from .loss import cross_entropy_loss, loss_backward_from_states
 from .rnn import CellCaches, all_finite, time_columns
 
@@ -204,19 +204,6 @@ def _stacked_weights(p):
     )
 
 
-def _sigmoid_(z):
-    """``1 / (1 + exp(-z))`` in place, under ``np.errstate(over="ignore")``.
-
-    ``exp(-z)`` overflows only where the sigmoid is below the smallest normal
-    number; the result is then 0. Elsewhere this form keeps full relative
-    precision, as :func:`manual_rnn.activations.sigmoid` does.
-    """
-    np.negative(z, out=z)
-    np.exp(z, out=z)
-    z += 1
-    return np.reciprocal(z, out=z)
-
-
 def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     """Forward pass of the LSTM over a whole sequence, from a zero cell state.
 
@@ -269,7 +256,7 @@ def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
         for t in range(T_x):
             z = gates[t]
             z += W_a @ a_states[t]
-            _sigmoid_(z[: 3 * n_a])
+            sigmoid_inplace(z[: 3 * n_a])
             np.tanh(z[3 * n_a :], out=z[3 * n_a :])
             o, f, i, cc = z.reshape(4, n_a, m)
             c_next = c_states[t + 1]
