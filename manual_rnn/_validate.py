@@ -14,6 +14,7 @@ import numpy as np
 __all__ = [
     "check_array",
     "check_parameters",
+    "check_gate_parameters",
     "check_cache",
     "check_labels",
     "common_dtype",
@@ -90,6 +91,45 @@ def check_parameters(
         k: check_array(func, f"parameters[{k!r}]", parameters[k], s, dims)
         for k, (s, dims) in shapes.items()
     }
+
+
+#: Dims of a gate weight acting on the concatenation ``[a_prev; xt]``.
+GATE_DIMS = "n_a, n_a + n_x"
+
+
+def check_gate_parameters(func: str, parameters, gates: str) -> dict[str, np.ndarray]:
+    """Check a gated cell's parameters: for each gate ``g`` of ``gates``, ``W<g>`` of
+    shape ``(n_a, n_a + n_x)`` acting on ``[a_prev; xt]`` and ``b<g>`` of shape
+    ``(n_a, 1)``; then the output layer ``Wy (n_y, n_a)`` and ``by (n_y, 1)``.
+
+    The first gate's weight and ``Wy`` fix ``n_a, n_x`` and ``n_y`` (they are read
+    first, so errors can name them); ``n_x`` must be at least 1.
+    """
+    first = f"W{gates[0]}"
+
+    def shapes(parameters) -> dict[str, tuple]:
+        W, Wy = parameters.get(first), parameters.get("Wy")
+        n_a, n_ax = W.shape if isinstance(W, np.ndarray) and W.ndim == 2 else (None, None)
+        if n_ax is not None and n_ax - n_a < 1:
+            # n_x is invalid: reported below, once the weight itself is checked.
+            n_a = n_ax = None
+        n_y = Wy.shape[0] if isinstance(Wy, np.ndarray) and Wy.ndim == 2 else None
+        out = {}
+        for g in gates:
+            out[f"W{g}"] = ((None, None) if g == gates[0] else (n_a, n_ax), GATE_DIMS)
+            out[f"b{g}"] = ((n_a, 1), "n_a, 1")
+        out["Wy"] = ((n_y, n_a), "n_y, n_a")
+        out["by"] = ((n_y, 1), "n_y, 1")
+        return out
+
+    p = check_parameters(func, parameters, shapes)
+    n_a, n_ax = p[first].shape
+    if n_ax - n_a < 1:
+        raise ValueError(
+            f"{func}: parameters['{first}'] must have shape ({GATE_DIMS}) with n_x >= 1, got "
+            f"shape {p[first].shape}, which gives n_a = {n_a} and n_x = {n_ax - n_a}"
+        )
+    return p
 
 
 def common_dtype(func: str, **arrays: np.ndarray) -> np.dtype:

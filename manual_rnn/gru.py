@@ -81,7 +81,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_parameters, common_dtype
+from ._validate import check_array, check_cache, check_gate_parameters, common_dtype
 from .activations import sigmoid, sigmoid_inplace, softmax
 from .loss import cross_entropy_loss, loss_backward_from_states
 from .rnn import CellCaches, all_finite, time_columns
@@ -97,38 +97,9 @@ __all__ = [
 
 PARAMETER_KEYS = ("Wz", "bz", "Wr", "br", "Wc", "bc", "Wy", "by")
 
-_GATE_DIMS = "n_a, n_a + n_x"
-
-
-def _parameter_shapes(parameters) -> dict[str, tuple]:
-    """Shapes implied by ``Wz`` and ``Wy`` (read first, so errors can name them)."""
-    Wz, Wy = parameters.get("Wz"), parameters.get("Wy")
-    n_a, n_ax = Wz.shape if isinstance(Wz, np.ndarray) and Wz.ndim == 2 else (None, None)
-    if n_ax is not None and n_ax - n_a < 1:
-        # n_x is invalid: _check_parameters reports it once Wz itself is checked.
-        n_a = n_ax = None
-    n_y = Wy.shape[0] if isinstance(Wy, np.ndarray) and Wy.ndim == 2 else None
-    return {
-        "Wz": ((None, None), _GATE_DIMS),
-        "bz": ((n_a, 1), "n_a, 1"),
-        "Wr": ((n_a, n_ax), _GATE_DIMS),
-        "br": ((n_a, 1), "n_a, 1"),
-        "Wc": ((n_a, n_ax), _GATE_DIMS),
-        "bc": ((n_a, 1), "n_a, 1"),
-        "Wy": ((n_y, n_a), "n_y, n_a"),
-        "by": ((n_y, 1), "n_y, 1"),
-    }
-
 
 def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
-    p = check_parameters(func, parameters, _parameter_shapes)
-    n_a, n_ax = p["Wz"].shape
-    if n_ax - n_a < 1:
-        raise ValueError(
-            f"{func}: parameters['Wz'] must have shape ({_GATE_DIMS}) with n_x >= 1, got "
-            f"shape {p['Wz'].shape}, which gives n_a = {n_a} and n_x = {n_ax - n_a}"
-        )
-    return p
+    return check_gate_parameters(func, parameters, "zrc")
 
 
 def _check_reset_after(func: str, name: str, reset_after) -> bool:

@@ -61,7 +61,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_parameters, common_dtype
+from ._validate import check_array, check_cache, check_gate_parameters, common_dtype
 from .activations import sigmoid, sigmoid_inplace, softmax
 from .loss import cross_entropy_loss, loss_backward_from_states
 from .rnn import CellCaches, all_finite, time_columns
@@ -77,44 +77,14 @@ __all__ = [
 
 PARAMETER_KEYS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by")
 
-_GATE_DIMS = "n_a, n_a + n_x"
 _GRADIENT_KEYS = ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
 _CACHE_FIELDS = (
     "a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters",
 )
 
 
-def _parameter_shapes(parameters) -> dict[str, tuple]:
-    """Shapes implied by ``Wf`` and ``Wy`` (read first, so errors can name them)."""
-    Wf, Wy = parameters.get("Wf"), parameters.get("Wy")
-    n_a, n_ax = Wf.shape if isinstance(Wf, np.ndarray) and Wf.ndim == 2 else (None, None)
-    if n_ax is not None and n_ax - n_a < 1:
-        # n_x is invalid: _check_parameters reports it once Wf itself is checked.
-        n_a = n_ax = None
-    n_y = Wy.shape[0] if isinstance(Wy, np.ndarray) and Wy.ndim == 2 else None
-    return {
-        "Wf": ((None, None), _GATE_DIMS),
-        "bf": ((n_a, 1), "n_a, 1"),
-        "Wi": ((n_a, n_ax), _GATE_DIMS),
-        "bi": ((n_a, 1), "n_a, 1"),
-        "Wc": ((n_a, n_ax), _GATE_DIMS),
-        "bc": ((n_a, 1), "n_a, 1"),
-        "Wo": ((n_a, n_ax), _GATE_DIMS),
-        "bo": ((n_a, 1), "n_a, 1"),
-        "Wy": ((n_y, n_a), "n_y, n_a"),
-        "by": ((n_y, 1), "n_y, 1"),
-    }
-
-
 def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
-    p = check_parameters(func, parameters, _parameter_shapes)
-    n_a, n_ax = p["Wf"].shape
-    if n_ax - n_a < 1:
-        raise ValueError(
-            f"{func}: parameters['Wf'] must have shape ({_GATE_DIMS}) with n_x >= 1, got "
-            f"shape {p['Wf'].shape}, which gives n_a = {n_a} and n_x = {n_ax - n_a}"
-        )
-    return p
+    return check_gate_parameters(func, parameters, "fico")
 
 
 def _cell_forward(xt, a_prev, c_prev, p):
