@@ -115,8 +115,8 @@ def check_gate_parameters(func: str, parameters, gates: str) -> dict[str, np.nda
             n_a = n_ax = None
         n_y = Wy.shape[0] if isinstance(Wy, np.ndarray) and Wy.ndim == 2 else None
         out = {}
-        for g in gates:
-            out[f"W{g}"] = ((None, None) if g == gates[0] else (n_a, n_ax), GATE_DIMS)
+        for g in gates:  # the first weight's own shape is (n_a, n_ax): it always agrees
+            out[f"W{g}"] = ((n_a, n_ax), GATE_DIMS)
             out[f"b{g}"] = ((n_a, 1), "n_a, 1")
         out["Wy"] = ((n_y, n_a), "n_y, n_a")
         out["by"] = ((n_y, 1), "n_y, 1")
