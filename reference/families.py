@@ -2,7 +2,7 @@
 
 Everything generic in the harness (the JAX oracle's padding, the strategies,
 the properties, the report) reads a :class:`Family`; adding a cell family to the
-verified set is one entry here plus its JAX step in :mod:`reference.model`.
+verified set is one entry here plus its JAX step and sequence in :mod:`reference.model`.
 
 Shapes are written in the harness's one vocabulary: ``n_x, n_a, n_y, m, T_x``.
 A parameter's layout lists, per axis, the dimension blocks laid side by side on
@@ -32,7 +32,8 @@ class Family:
     name : str
         Registry key, e.g. ``"rnn"``.
     model : str
-        Name of the JAX step in :mod:`reference.model` that defines the family.
+        Key of the family's JAX step (``STEPS``) and sequence (``SEQUENCES``) in
+        :mod:`reference.model`.
     states : tuple of str
         Recurrent state carried between steps: ``("a",)`` or ``("a", "c")``.
     parameters : dict

@@ -34,7 +34,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .families import FAMILIES, Family, get_family
-from .model import STEPS, output_logits, scan_sequence
+from .model import SEQUENCES, STEPS, output_logits
 
 __all__ = [
     "bucket",
@@ -194,7 +194,7 @@ def _cell_forward_impl(name, p, xt, state, class_mask):
 
 def _forward_impl(name, p, x, a0, class_mask):
     fam = FAMILIES[name]
-    states = scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)
+    states = SEQUENCES[fam.model](p, _initial_state(fam, a0), x)
     W, b = fam.output_keys
     return states, jax.nn.softmax(output_logits(p[W], p[b], states[0], class_mask), axis=0)
 
@@ -206,13 +206,13 @@ def _cell_projection_impl(name, p, xt, state, cotangents):
 
 def _sequence_projection_impl(name, p, x, a0, da):
     fam = FAMILIES[name]
-    a = scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)[0]
+    a = SEQUENCES[fam.model](p, _initial_state(fam, a0), x)[0]
     return jnp.vdot(da, a)
 
 
 def _loss_impl(name, p, x, a0, labels, weights, class_mask):
     fam = FAMILIES[name]
-    a = scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)[0]
+    a = SEQUENCES[fam.model](p, _initial_state(fam, a0), x)[0]
     W, b = fam.output_keys
     logp = jax.nn.log_softmax(output_logits(p[W], p[b], a, class_mask), axis=0)
     picked = jnp.take_along_axis(logp, labels[None], axis=0)[0]
@@ -229,7 +229,7 @@ def _sequence_vjp_impl(name, p, x, a0, da):
     fam = FAMILIES[name]
 
     def a_of(p, x, a0):
-        return scan_sequence(STEPS[fam.model], p, _initial_state(fam, a0), x)[0]
+        return SEQUENCES[fam.model](p, _initial_state(fam, a0), x)[0]
 
     _, pullback = jax.vjp(a_of, p, x, a0)
     return pullback(da)

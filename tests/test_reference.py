@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import partial
 
 import jax
 import numpy as np
@@ -12,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference import oracle
+from reference.model import SEQUENCES, STEPS, scan_sequence
 from reference.compare import FLOAT64, compare_arrays
 from reference.families import FAMILIES
-from reference.strategies import Dims, cases, dimensions, make_case
+from reference.strategies import WEIGHT_SCALES, Dims, cases, dimensions, make_case
 
 
 def test_jax_runs_in_float64():
@@ -55,6 +57,43 @@ def test_padded_reference_equals_unpadded(family, data):
     L1 = oracle.loss_value(family, x, a0, p, case.labels)
     L2 = oracle.loss_value(family, x, a0, p, case.labels, pad=False)
     assert L1 == pytest.approx(L2, rel=1e-12)
+
+
+#: Shapes of the sequence check: n_x != n_a (the block split), ones, and T_x past 8.
+_SEQUENCE_SHAPES = (Dims(3, 5, 2, 4, 7), Dims(1, 1, 1, 1, 1), Dims(6, 2, 3, 1, 12))
+
+
+@partial(jax.jit, static_argnames="model")
+def _sequence_and_scan_vjps(model, p, x, state0, cotangents):
+    def run(sequence):
+        states, pullback = jax.vjp(lambda p, x, s0: sequence(p, s0, x), p, x, state0)
+        return states, pullback(cotangents)
+
+    return (run(SEQUENCES[model]),
+            run(lambda p, s0, x: scan_sequence(STEPS[model], p, s0, x)))
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+@settings(max_examples=20)
+@given(dims=st.sampled_from(_SEQUENCE_SHAPES), weight_scale=st.sampled_from(WEIGHT_SCALES),
+       seed=st.integers(0, 2**32 - 1))
+def test_oracle_sequence_equals_scan_of_steps(family, dims, weight_scale, seed):
+    """The oracle's sequence (input blocks hoisted out of the scan, recurrent
+    blocks stacked) is the scan of the cell step: same states, same VJP."""
+    case = make_case(family, dims, weight_scale=weight_scale, seed=seed)
+    fam = case.family
+    p = {k: case.parameters[k] for k in fam.recurrent_keys}
+    state0 = (case.a0,) + tuple(case.c_prev for _ in fam.states[1:])
+    cotangents = tuple(case.da for _ in fam.states)
+    hoisted, scanned = _sequence_and_scan_vjps(fam.model, p, case.x, state0, cotangents)
+    pairs = list(zip(jax.tree_util.tree_leaves(hoisted), jax.tree_util.tree_leaves(scanned)))
+    # states, then the gradients of every parameter, x and every initial state
+    assert len(pairs) == 2 * len(fam.states) + len(p) + 1
+    for i, (h, s) in enumerate(pairs):
+        assert h.shape == s.shape, i
+        c = compare_arrays("SEQUENCES", str(i), np.asarray(h), np.asarray(s), FLOAT64,
+                           scale=float(np.abs(case.da).max()))
+        assert c.ok, c.describe()
 
 
 def test_bucket_shapes_share_one_program():
