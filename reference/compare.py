@@ -230,6 +230,16 @@ def compare_arrays(
     m = np.asarray(manual, dtype=np.float64)
     r = np.asarray(reference, dtype=np.float64)
     assert m.shape == r.shape, (m.shape, r.shape)
+    passed = _passing(function, key, m, r, tolerance, scale, slack, time_axis, against)
+    if passed is not None:
+        return passed
+    return _elementwise(function, key, m, r, tolerance, scale, slack, time_axis,
+                        allow_nonfinite, against)
+
+
+def _elementwise(function, key, m, r, tolerance, scale, slack, time_axis, allow_nonfinite,
+                 against):
+    """The general comparison: non-finite values, failing elements, their time steps."""
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         finite = np.isfinite(m) & np.isfinite(r)
         err = np.where(finite, np.abs(m - r), np.inf)
@@ -254,13 +264,40 @@ def compare_arrays(
     )
     if time_axis is not None and m.ndim > time_axis:
         out.T_x = m.shape[time_axis]
-        per_t = np.moveaxis(bad, time_axis, -1).reshape(-1, out.T_x).any(axis=0)
+        per_t = bad.any(axis=tuple(i for i in range(bad.ndim) if i != time_axis))
         out.time_steps = [int(t) for t in np.flatnonzero(per_t)]
     if not out.ok:
         worst = np.unravel_index(int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0))), m.shape)
         out.index = tuple(int(i) for i in worst)
         out.manual, out.reference = float(m[worst]), float(r[worst])
         out.allowed = float(allowed[worst])
+    return out
+
+
+def _passing(function, key, m, r, tolerance, scale, slack, time_axis, against):
+    """The comparison of two arrays that agree everywhere, in a third of the
+    operations of :func:`_elementwise`; ``None`` when they do not (or are empty).
+
+    Most comparisons pass, and the harness makes five or more per example.
+    The bounds are the same operations in the same order as in
+    :func:`_elementwise`, so a passing result is identical. Any non-finite
+    element makes the largest ratio NaN or infinite (NaN propagates through
+    ``max``), which leaves the arrays to :func:`_elementwise`.
+    """
+    if not m.size:
+        return None
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        err = np.abs(m - r)
+        ratio = float((err / (tolerance.allowed(r, scale) + slack)).max())
+        if not ratio <= 1.0:
+            return None
+        max_rel = float((err / np.maximum(np.abs(r), np.finfo(np.float64).tiny)).max())
+    out = ArrayComparison(
+        function=function, key=key, ok=True, max_abs=float(err.max()), max_rel=max_rel,
+        ratio=ratio, size=int(m.size), tolerance=tolerance, against=against,
+    )
+    if time_axis is not None and m.ndim > time_axis:
+        out.T_x = m.shape[time_axis]
     return out
 
 
