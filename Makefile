@@ -62,7 +62,7 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(PY) benchmarks/bench.py --quick
-	$(PY) benchmarks/harness_throughput.py --examples 50
+	$(PY) benchmarks/harness_throughput.py --examples 50 --rounds 1
 
 ## make throughput: verified examples per second of the harness, per family.
 throughput: $(STAMP)

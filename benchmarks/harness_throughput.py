@@ -12,12 +12,16 @@ The suite's float64 strategy draws ``T_x`` up to 50 (one branch in two beyond
 verification (draw, the property's check) on short sequences only, ``T_x <= 10``
 (the float32 strategy's range).
 
-    python benchmarks/harness_throughput.py [--examples 1000] [--families rnn,lstm,gru]
+Each column is measured ``--rounds`` times, the columns interleaved, and the
+median printed: these machines are shared, and a single run moves by 20 %.
+
+    python benchmarks/harness_throughput.py [--examples 1000] [--rounds 3] [--families rnn,lstm,gru]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -56,22 +60,34 @@ def verified(impl, family, prop, n, seed) -> float:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--examples", type=int, default=1000)
+    ap.add_argument("--examples", type=int, default=1000, help="examples per measurement")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="measurements of every column, interleaved; the median is printed")
     ap.add_argument("--families", default="rnn,lstm,gru")
     args = ap.parse_args(argv)
     impl = Implementation(manual_rnn)
+    print(f"median of {args.rounds} interleaved rounds of {args.examples} examples each")
     print(f"{'family':8} {'drawing only':>13} {'manual only':>12} {'verified backward':>18} "
           f"{'cost ratio':>10} {'verified loss gradient':>22} {'verified backward, T_x<=10':>27}")
     short = dimensions(max_T_x=10)
     backward = PROPERTIES["backward"]
+    n = args.examples
     for family in args.families.split(","):
         for prop in ("backward", "loss_gradient"):
             search(impl, prop, family, max_examples=200, seed=1)  # compile every bucket
-        g = hypothesis_rate(family, args.examples, 4, lambda case: None)  # drawing only
-        m = hypothesis_rate(family, args.examples, 2, lambda case: run_backward(impl, case))
-        v = verified(impl, family, "backward", args.examples, seed=2)
-        L = verified(impl, family, "loss_gradient", args.examples, seed=3)
-        S = hypothesis_rate(family, args.examples, 5, lambda case: backward.check(impl, case), short)
+        columns = {
+            "drawing": lambda: hypothesis_rate(family, n, 4, lambda case: None),
+            "manual": lambda: hypothesis_rate(family, n, 2, lambda case: run_backward(impl, case)),
+            "verified": lambda: verified(impl, family, "backward", n, seed=2),
+            "loss": lambda: verified(impl, family, "loss_gradient", n, seed=3),
+            "short": lambda: hypothesis_rate(
+                family, n, 5, lambda case: backward.check(impl, case), short),
+        }
+        rates = {k: [] for k in columns}
+        for _ in range(args.rounds):
+            for k, measure in columns.items():
+                rates[k].append(measure())
+        g, m, v, L, S = (statistics.median(r) for r in rates.values())
         print(f"{family:8} {g:11.0f}/s {m:10.0f}/s {v:16.0f}/s {m / v:9.1f}x {L:20.0f}/s "
               f"{S:25.0f}/s", flush=True)
 
