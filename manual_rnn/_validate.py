@@ -48,10 +48,10 @@ def check_array(
         raise TypeError(
             f"{func}: {name} must have dtype float32 or float64, got dtype {value.dtype}"
         )
-    expected = tuple("?" if s is None else s for s in shape)
-    if value.ndim != len(shape) or any(
+    if value.shape != tuple(shape) and (value.ndim != len(shape) or any(
         s is not None and s != v for s, v in zip(shape, value.shape)
-    ):
+    )):
+        expected = tuple("?" if s is None else s for s in shape)
         named = f"({dims}) = " if dims else ""
         raise ValueError(
             f"{func}: {name} must have shape {named}{_fmt(expected)}, got shape {value.shape}"
