@@ -59,8 +59,10 @@ def test_padded_reference_equals_unpadded(family, data):
     assert L1 == pytest.approx(L2, rel=1e-12)
 
 
-#: Shapes of the sequence check: n_x != n_a (the block split), ones, and T_x past 8.
-_SEQUENCE_SHAPES = (Dims(3, 5, 2, 4, 7), Dims(1, 1, 1, 1, 1), Dims(6, 2, 3, 1, 12))
+#: Shape of the sequence check: every dimension distinct, so that a block split
+#: at the wrong place or a transposed block cannot pass (one shape, one compilation
+#: per family; the property suite runs the oracle over every drawn shape).
+_SEQUENCE_DIMS = Dims(3, 5, 2, 4, 7)
 
 
 @partial(jax.jit, static_argnames="model")
@@ -75,12 +77,11 @@ def _sequence_and_scan_vjps(model, p, x, state0, cotangents):
 
 @pytest.mark.parametrize("family", list(FAMILIES))
 @settings(max_examples=20)
-@given(dims=st.sampled_from(_SEQUENCE_SHAPES), weight_scale=st.sampled_from(WEIGHT_SCALES),
-       seed=st.integers(0, 2**32 - 1))
-def test_oracle_sequence_equals_scan_of_steps(family, dims, weight_scale, seed):
+@given(weight_scale=st.sampled_from(WEIGHT_SCALES), seed=st.integers(0, 2**32 - 1))
+def test_oracle_sequence_equals_scan_of_steps(family, weight_scale, seed):
     """The oracle's sequence (input blocks hoisted out of the scan, recurrent
     blocks stacked) is the scan of the cell step: same states, same VJP."""
-    case = make_case(family, dims, weight_scale=weight_scale, seed=seed)
+    case = make_case(family, _SEQUENCE_DIMS, weight_scale=weight_scale, seed=seed)
     fam = case.family
     p = {k: case.parameters[k] for k in fam.recurrent_keys}
     state0 = (case.a0,) + tuple(case.c_prev for _ in fam.states[1:])
@@ -106,7 +107,8 @@ def test_bucket_shapes_share_one_program():
 
 
 def test_bucket_sizes():
-    assert oracle.bucket({"n_a": 1, "T_x": 8}) == {"n_a": 8, "T_x": 8}
+    assert oracle.bucket({"n_a": 1, "T_x": 8}) == {"n_a": 8, "T_x": 16}
+    assert oracle.bucket({"n_a": 8, "T_x": 16}) == {"n_a": 8, "T_x": 16}
     assert oracle.bucket({"n_a": 9, "T_x": 50}) == {"n_a": 16, "T_x": 64}
     assert oracle.bucket({"n_a": 9}, pad=False) == {"n_a": 9}
 
