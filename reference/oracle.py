@@ -44,8 +44,11 @@ __all__ = [
     "sequence_vjp",
     "loss_and_gradients",
     "cell_projection",
+    "cell_projections",
     "sequence_projection",
+    "sequence_projections",
     "loss_value",
+    "loss_values",
 ]
 
 #: Smallest padded size of every dimension. Shapes up to it share one program.
@@ -100,11 +103,12 @@ def _shape(layout, dims) -> tuple:
 
 
 def _pad(arr, layout, dims, pdims):
-    """Zero-pad ``arr`` from the real block sizes ``dims`` to the bucket sizes ``pdims``."""
+    """Zero-pad ``arr`` from the real block sizes ``dims`` to the bucket sizes ``pdims``
+    (on its last axes: leading batch axes are kept)."""
     arr = np.asarray(arr, dtype=np.float64)
-    out = np.zeros(_shape(layout, pdims))
+    out = np.zeros(arr.shape[: arr.ndim - len(layout)] + _shape(layout, pdims))
     for dst, src in _block_copies(layout, tuple(dims.items()), tuple(pdims.items()), True):
-        out[dst] = arr[src]
+        out[(Ellipsis, *dst)] = arr[(Ellipsis, *src)]
     return out
 
 
@@ -127,10 +131,10 @@ def _pad_parameters(fam: Family, parameters, dims, pdims):
 
 def _dims_of(fam: Family, parameters, m: int, T_x: int | None = None) -> dict[str, int]:
     W, _ = fam.output_keys
-    n_y, n_a = np.shape(parameters[W])
+    n_y, n_a = np.shape(parameters[W])[-2:]
     first = fam.recurrent_keys[0]
     lay = fam.parameters[first]
-    n_cols = np.shape(parameters[first])[1]
+    n_cols = np.shape(parameters[first])[-1]
     n_x = n_cols - (n_a if "n_a" in lay[1] else 0)
     dims = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m}
     if T_x is not None:
@@ -247,9 +251,23 @@ _forward_jit = _Program(_forward_impl)
 _cell_vjp_jit = _Program(_cell_vjp_impl)
 _sequence_vjp_jit = _Program(_sequence_vjp_impl)
 _loss_and_grad_jit = _Program(_loss_and_grad_impl)
-_loss_jit = jax.jit(_loss_impl, static_argnames="name")
-_cell_projection_jit = jax.jit(_cell_projection_impl, static_argnames="name")
-_sequence_projection_jit = jax.jit(_sequence_projection_impl, static_argnames="name")
+
+
+def _over_batch(impl, batched: int):
+    """``impl`` mapped over a leading batch axis of its first ``batched`` array
+    arguments (after ``name``), jitted: one call evaluates many perturbed inputs."""
+
+    def mapped(name, *args):
+        axes = (0,) * batched + (None,) * (len(args) - batched)
+        return jax.vmap(partial(impl, name), in_axes=axes)(*args)
+
+    return jax.jit(mapped, static_argnames="name")
+
+
+# Scalars for finite differences, over a batch of inputs (parameters, x or xt, a0 or states).
+_loss_jit = _over_batch(_loss_impl, 3)
+_cell_projection_jit = _over_batch(_cell_projection_impl, 3)
+_sequence_projection_jit = _over_batch(_sequence_projection_impl, 3)
 
 
 # --- public API: NumPy in, NumPy out, the manual API's keys ----------------
@@ -344,7 +362,7 @@ def sequence_vjp(family, x, a0, parameters, da, *, pad=True) -> dict:
 
 
 def _loss_arguments(fam, x, a0, parameters, labels, pad):
-    _, m, T_x = np.shape(x)
+    m, T_x = np.shape(x)[-2:]
     dims = _dims_of(fam, parameters, m, T_x)
     pdims = bucket(dims, pad)
     labels_p = np.zeros((pdims["m"], pdims["T_x"]), dtype=np.int32)
@@ -360,6 +378,11 @@ def _loss_arguments(fam, x, a0, parameters, labels, pad):
         _class_mask(dims, pdims),
     )
     return args, dims, pdims
+
+
+def _one(x, a0, parameters):
+    """A batch of one: every batched argument with a leading axis of length 1."""
+    return x[None], tuple(s[None] for s in a0), {k: v[None] for k, v in parameters.items()}
 
 
 def loss_and_gradients(family, x, a0, parameters, labels, *, pad=True):
@@ -382,18 +405,33 @@ def loss_and_gradients(family, x, a0, parameters, labels, *, pad=True):
 
 def loss_value(family, x, a0, parameters, labels, *, pad=True) -> float:
     """The mean cross-entropy loss alone (for finite differences)."""
+    x, (a0,), parameters = _one(np.asarray(x), (np.asarray(a0),), parameters)
+    return float(loss_values(family, x, a0, parameters, labels, pad=pad)[0])
+
+
+def loss_values(family, x, a0, parameters, labels, *, pad=True) -> np.ndarray:
+    """:func:`loss_value` of a batch: ``x``, ``a0`` and every parameter carry one
+    leading axis of length ``B`` (``labels`` is shared); returns ``B`` losses."""
     fam = _family(family)
     args, _, _ = _loss_arguments(fam, x, a0, parameters, labels, pad)
-    return float(_loss_jit(fam.name, *args))
+    return np.asarray(_loss_jit(fam.name, *args))
 
 
 def cell_projection(family, xt, states_prev, parameters, cotangents, *, pad=True) -> float:
     """``sum_s <cotangent_s, new_state_s>``: the scalar whose gradient is :func:`cell_vjp`."""
+    xt, states_prev, parameters = _one(np.asarray(xt), tuple(map(np.asarray, states_prev)),
+                                       parameters)
+    return float(cell_projections(family, xt, states_prev, parameters, cotangents, pad=pad)[0])
+
+
+def cell_projections(family, xt, states_prev, parameters, cotangents, *, pad=True) -> np.ndarray:
+    """:func:`cell_projection` of a batch: ``xt``, each previous state and every
+    parameter carry one leading axis of length ``B`` (the cotangents are shared)."""
     fam = _family(family)
-    dims = _dims_of(fam, parameters, np.shape(xt)[1])
+    dims = _dims_of(fam, parameters, np.shape(xt)[-1])
     pdims = bucket(dims, pad)
     pad_state = partial(_pad, layout=STATE_LAYOUT, dims=dims, pdims=pdims)
-    return float(
+    return np.asarray(
         _cell_projection_jit(
             fam.name,
             _pad_parameters(fam, parameters, dims, pdims),
@@ -406,11 +444,18 @@ def cell_projection(family, xt, states_prev, parameters, cotangents, *, pad=True
 
 def sequence_projection(family, x, a0, parameters, da, *, pad=True) -> float:
     """``<da, a>``: the scalar whose gradient is :func:`sequence_vjp`."""
+    x, (a0,), parameters = _one(np.asarray(x), (np.asarray(a0),), parameters)
+    return float(sequence_projections(family, x, a0, parameters, da, pad=pad)[0])
+
+
+def sequence_projections(family, x, a0, parameters, da, *, pad=True) -> np.ndarray:
+    """:func:`sequence_projection` of a batch: ``x``, ``a0`` and every parameter
+    carry one leading axis of length ``B`` (``da`` is shared)."""
     fam = _family(family)
-    _, m, T_x = np.shape(x)
+    m, T_x = np.shape(x)[-2:]
     dims = _dims_of(fam, parameters, m, T_x)
     pdims = bucket(dims, pad)
-    return float(
+    return np.asarray(
         _sequence_projection_jit(
             fam.name,
             _pad_parameters(fam, parameters, dims, pdims),

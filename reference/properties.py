@@ -362,6 +362,11 @@ def _directions(case: Case, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarr
     return out
 
 
+def _fd_steps(h: float) -> tuple[float, ...]:
+    """The signed steps at which :func:`_richardson` evaluates, in order."""
+    return (h, -h, h / 2, -h / 2, h / 4, -h / 4)
+
+
 def _richardson(f: Callable[[float], float], h: float) -> tuple[float, float]:
     """Derivative at 0 by central differences at ``h, h/2, h/4`` with Richardson
     extrapolation (cancelling the ``h**2`` term), and an estimate of its error.
@@ -371,26 +376,39 @@ def _richardson(f: Callable[[float], float], h: float) -> tuple[float, float]:
     scale of ``h`` (deeply saturated gates), where a fixed tolerance would raise
     false alarms about a correct oracle.
     """
-    d = [(f(s) - f(-s)) / (2 * s) for s in (h, h / 2, h / 4)]
+    return _richardson_of([f(t) for t in _fd_steps(h)], h)
+
+
+def _richardson_of(values, h: float) -> tuple[float, float]:
+    """:func:`_richardson` from the function's values at :func:`_fd_steps`."""
+    d = [(values[2 * k] - values[2 * k + 1]) / (2 * s) for k, s in enumerate((h, h / 2, h / 4))]
     r1, r2 = (4 * d[1] - d[0]) / 3, (4 * d[2] - d[1]) / 3
     return r2, abs(r2 - r1)
 
 
-def _fd_check(name: str, case: Case, f: Callable[[dict], float], inputs: dict, grads: dict,
-              upstream: float) -> list:
+def _fd_check(name: str, case: Case, f: Callable[[dict], np.ndarray], inputs: dict,
+              grads: dict, upstream: float) -> list:
     """Directional finite differences of ``f`` along a random unit direction per input.
+
+    ``f`` takes the inputs stacked over a leading batch axis and returns one
+    value per entry: the unperturbed inputs and every perturbation of every
+    input go to the oracle in one call.
 
     Rounding in the differences is relative to the terms of ``f``, not to its
     value (a loss near 0 is a difference of logits of order one): the scale is
     ``|f|`` or the upstream gradient's size (1 for the loss), whichever is larger.
     """
+    directions = _directions(case, inputs)
+    steps = _fd_steps(FD_STEP)
+    batch = [inputs] + [{**inputs, key: inputs[key] + t * v}
+                        for key, v in directions.items() for t in steps]
+    values = f({k: np.stack([b[k] for b in batch]) for k in inputs})
+    scale = max(abs(float(values[0])), upstream)
     comparisons = []
-    scale = max(abs(f(inputs)), upstream)
-    for key, v in _directions(case, inputs).items():
-        def along(t, key=key, v=v):
-            return f({**inputs, key: inputs[key] + t * v})
-
-        fd, fd_error = _richardson(along, FD_STEP)
+    for n, (key, v) in enumerate(directions.items()):
+        start = 1 + n * len(steps)
+        fd, fd_error = _richardson_of([float(y) for y in values[start : start + len(steps)]],
+                                      FD_STEP)
         ad = float(np.vdot(grads[f"d{key}"], v))
         c = compare_arrays(name, f"d{key}", np.array(ad), np.array(fd), FINITE_DIFFERENCE,
                            against="central finite differences", scale=scale, slack=fd_error)
@@ -405,6 +423,11 @@ def _fd_check(name: str, case: Case, f: Callable[[dict], float], inputs: dict, g
     return comparisons
 
 
+def _broadcast(arrays: dict, batch: int) -> dict:
+    """Inputs held fixed, as read-only views with the batch axis of the perturbed ones."""
+    return {k: np.broadcast_to(v, (batch,) + v.shape) for k, v in arrays.items()}
+
+
 def reference_matches_finite_differences(impl: Implementation, case: Case) -> list:
     """The oracle itself: its cell VJP, sequence VJP and loss gradient agree with
     central finite differences in float64 (a directional derivative per input)."""
@@ -415,36 +438,32 @@ def reference_matches_finite_differences(impl: Implementation, case: Case) -> li
     da = case.da.astype(np.float64)
     state_names = [f"{s}_prev" for s in fam.states]
     keys = fam.recurrent_keys
-
-    def split(inp):
-        return {k: inp[k] for k in keys}, tuple(inp[s] for s in state_names)
-
-    cell_in = {"xt": x[:, :, 0], **dict(zip(state_names, states)), **{k: p[k] for k in keys}}
-    full_p = dict(p)
+    fixed = {k: v for k, v in p.items() if k not in keys}  # the output layer
 
     def cell_f(inp):
-        pp, ss = split(inp)
-        return oracle.cell_projection(fam, inp["xt"], ss, {**full_p, **pp}, cots)
+        params = {**_broadcast(fixed, len(inp["xt"])), **{k: inp[k] for k in keys}}
+        return oracle.cell_projections(fam, inp["xt"], tuple(inp[s] for s in state_names),
+                                       params, cots)
 
+    cell_in = {"xt": x[:, :, 0], **dict(zip(state_names, states)), **{k: p[k] for k in keys}}
     out = _fd_check("reference cell VJP", case, cell_f, cell_in,
                     oracle.cell_vjp(fam, x[:, :, 0], states, p, cots),
                     upstream=max(float(np.abs(c).max()) for c in cots))
 
-    seq_in = {"x": x, "a0": a0, **{k: p[k] for k in keys}}
-
     def seq_f(inp):
-        return oracle.sequence_projection(fam, inp["x"], inp["a0"], {**full_p, **{k: inp[k] for k in keys}}, da)
+        params = {**_broadcast(fixed, len(inp["x"])), **{k: inp[k] for k in keys}}
+        return oracle.sequence_projections(fam, inp["x"], inp["a0"], params, da)
 
+    seq_in = {"x": x, "a0": a0, **{k: p[k] for k in keys}}
     out += _fd_check("reference sequence VJP", case, seq_f, seq_in,
                      oracle.sequence_vjp(fam, x, a0, p, da), upstream=float(np.abs(da).max()))
 
-    loss_in = {"x": x, "a0": a0, **p}
-
     def loss_f(inp):
-        return oracle.loss_value(fam, inp["x"], inp["a0"], {k: inp[k] for k in p}, case.labels)
+        return oracle.loss_values(fam, inp["x"], inp["a0"], {k: inp[k] for k in p}, case.labels)
 
     _, grads = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
-    out += _fd_check("reference loss gradient", case, loss_f, loss_in, grads, upstream=1.0)
+    out += _fd_check("reference loss gradient", case, loss_f, {"x": x, "a0": a0, **p}, grads,
+                     upstream=1.0)
     return out
 
 

@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import manual_rnn
 from reference import oracle
 from reference.model import SEQUENCES, STEPS, scan_sequence
 from reference.compare import FLOAT64, compare_arrays
 from reference.families import FAMILIES
+from reference.properties import PROPERTIES, Implementation, PropertyFailure
 from reference.strategies import WEIGHT_SCALES, Dims, cases, dimensions, make_case
 
 
@@ -128,3 +130,26 @@ def test_manual_rnn_does_not_import_jax():
     code = "import manual_rnn, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("program, key", [
+    ("cell_vjp", "dxt"), ("cell_vjp", "dWaa"), ("sequence_vjp", "da0"), ("sequence_vjp", "dWax"),
+    ("loss_and_gradients", "dx"), ("loss_and_gradients", "dby"),
+])
+def test_finite_differences_catch_a_wrong_oracle(monkeypatch, program, key):
+    """The reference_fd property fails, naming the key, when one gradient of the
+    oracle is off by 0.1 % (its tolerance is 1e-5 relative)."""
+    real = getattr(oracle, program)
+
+    def wrong(*args, **kwargs):
+        out = real(*args, **kwargs)
+        grads = out[1] if isinstance(out, tuple) else out
+        grads[key] = grads[key] * 1.001
+        return out
+
+    monkeypatch.setattr(oracle, program, wrong)
+    case = make_case("rnn", Dims(3, 4, 2, 2, 5), seed=0)
+    with pytest.raises(PropertyFailure, match=rf"\['{key}'\] disagrees with central finite"):
+        PROPERTIES["reference_fd"].check(Implementation(manual_rnn), case)
+    monkeypatch.undo()
+    assert PROPERTIES["reference_fd"].check(Implementation(manual_rnn), case)
