@@ -191,7 +191,6 @@ class _Program:
         return self._jit._cache_size()
 
 
-
 def _cell_forward_impl(name, p, xt, state, class_mask):
     fam = FAMILIES[name]
     new = STEPS[fam.model](p, state, xt)
@@ -283,9 +282,9 @@ def cell_forward(family, xt, states_prev, parameters, *, pad=True) -> dict:
     pdims = bucket(dims, pad)
     p = _pad_parameters(fam, parameters, dims, pdims)
     state = tuple(_pad(s, STATE_LAYOUT, dims, pdims) for s in states_prev)
-    new, y = (_cell_forward_jit(
+    new, y = _cell_forward_jit(
         fam.name, p, _pad(xt, XT_LAYOUT, dims, pdims), state, _class_mask(dims, pdims)
-    ))
+    )
     out = {f"{s}_next": _unpad(v, STATE_LAYOUT, dims, pdims) for s, v in zip(fam.states, new)}
     out["yt_pred"] = _unpad(y, YT_LAYOUT, dims, pdims)
     return out
@@ -298,13 +297,13 @@ def forward(family, x, a0, parameters, *, pad=True) -> dict:
     dims = _dims_of(fam, parameters, m, T_x)
     pdims = bucket(dims, pad)
     p = _pad_parameters(fam, parameters, dims, pdims)
-    states, y = (_forward_jit(
+    states, y = _forward_jit(
         fam.name,
         p,
         _pad(x, X_LAYOUT, dims, pdims),
         _pad(a0, STATE_LAYOUT, dims, pdims),
         _class_mask(dims, pdims),
-    ))
+    )
     out = {s: _unpad(v, SEQ_STATE_LAYOUT, dims, pdims) for s, v in zip(fam.states, states)}
     out["y_pred"] = _unpad(y, Y_LAYOUT, dims, pdims)
     return out
@@ -325,13 +324,13 @@ def cell_vjp(family, xt, states_prev, parameters, cotangents, *, pad=True) -> di
     pdims = bucket(dims, pad)
     p = _pad_parameters(fam, parameters, dims, pdims)
     pad_state = partial(_pad, layout=STATE_LAYOUT, dims=dims, pdims=pdims)
-    gp, gx, gs = (_cell_vjp_jit(
+    gp, gx, gs = _cell_vjp_jit(
         fam.name,
         p,
         _pad(xt, XT_LAYOUT, dims, pdims),
         tuple(pad_state(s) for s in states_prev),
         tuple(pad_state(c) for c in cotangents),
-    ))
+    )
     out = {"dxt": _unpad(gx, XT_LAYOUT, dims, pdims)}
     for s, g in zip(fam.states, gs):
         out[f"d{s}_prev"] = _unpad(g, STATE_LAYOUT, dims, pdims)
@@ -349,13 +348,13 @@ def sequence_vjp(family, x, a0, parameters, da, *, pad=True) -> dict:
     _, m, T_x = np.shape(x)
     dims = _dims_of(fam, parameters, m, T_x)
     pdims = bucket(dims, pad)
-    gp, gx, ga0 = (_sequence_vjp_jit(
+    gp, gx, ga0 = _sequence_vjp_jit(
         fam.name,
         _pad_parameters(fam, parameters, dims, pdims),
         _pad(x, X_LAYOUT, dims, pdims),
         _pad(a0, STATE_LAYOUT, dims, pdims),
         _pad(da, SEQ_STATE_LAYOUT, dims, pdims),
-    ))
+    )
     out = {"dx": _unpad(gx, X_LAYOUT, dims, pdims), "da0": _unpad(ga0, STATE_LAYOUT, dims, pdims)}
     out.update(_parameter_gradients(fam, fam.recurrent_keys, gp, dims, pdims))
     return out
@@ -380,9 +379,9 @@ def _loss_arguments(fam, x, a0, parameters, labels, pad):
     return args, dims, pdims
 
 
-def _one(x, a0, parameters):
-    """A batch of one: every batched argument with a leading axis of length 1."""
-    return x[None], tuple(s[None] for s in a0), {k: v[None] for k, v in parameters.items()}
+def _one(tree):
+    """A batch of one: every array of ``tree`` with a leading axis of length 1."""
+    return jax.tree_util.tree_map(lambda v: np.asarray(v)[None], tree)
 
 
 def loss_and_gradients(family, x, a0, parameters, labels, *, pad=True):
@@ -397,7 +396,7 @@ def loss_and_gradients(family, x, a0, parameters, labels, *, pad=True):
     """
     fam = _family(family)
     args, dims, pdims = _loss_arguments(fam, x, a0, parameters, labels, pad)
-    loss, (gp, gx, ga0) = (_loss_and_grad_jit(fam.name, *args))
+    loss, (gp, gx, ga0) = _loss_and_grad_jit(fam.name, *args)
     out = {"dx": _unpad(gx, X_LAYOUT, dims, pdims), "da0": _unpad(ga0, STATE_LAYOUT, dims, pdims)}
     out.update(_parameter_gradients(fam, fam.parameters, gp, dims, pdims))
     return float(loss), out
@@ -405,7 +404,7 @@ def loss_and_gradients(family, x, a0, parameters, labels, *, pad=True):
 
 def loss_value(family, x, a0, parameters, labels, *, pad=True) -> float:
     """The mean cross-entropy loss alone (for finite differences)."""
-    x, (a0,), parameters = _one(np.asarray(x), (np.asarray(a0),), parameters)
+    x, a0, parameters = _one((x, a0, parameters))
     return float(loss_values(family, x, a0, parameters, labels, pad=pad)[0])
 
 
@@ -419,8 +418,7 @@ def loss_values(family, x, a0, parameters, labels, *, pad=True) -> np.ndarray:
 
 def cell_projection(family, xt, states_prev, parameters, cotangents, *, pad=True) -> float:
     """``sum_s <cotangent_s, new_state_s>``: the scalar whose gradient is :func:`cell_vjp`."""
-    xt, states_prev, parameters = _one(np.asarray(xt), tuple(map(np.asarray, states_prev)),
-                                       parameters)
+    xt, states_prev, parameters = _one((xt, tuple(states_prev), parameters))
     return float(cell_projections(family, xt, states_prev, parameters, cotangents, pad=pad)[0])
 
 
@@ -444,7 +442,7 @@ def cell_projections(family, xt, states_prev, parameters, cotangents, *, pad=Tru
 
 def sequence_projection(family, x, a0, parameters, da, *, pad=True) -> float:
     """``<da, a>``: the scalar whose gradient is :func:`sequence_vjp`."""
-    x, (a0,), parameters = _one(np.asarray(x), (np.asarray(a0),), parameters)
+    x, a0, parameters = _one((x, a0, parameters))
     return float(sequence_projections(family, x, a0, parameters, da, pad=pad)[0])
 
 
