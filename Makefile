@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## make test: the whole suite (profile from HYPOTHESIS_PROFILE; `ci` when CI is set).
+## make test: the whole suite on both cores (profile from HYPOTHESIS_PROFILE; `ci` when CI is set).
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 ## make verify: the main job, rnn-verify on manual_rnn, checked against the shipped baseline.
 verify: $(STAMP)

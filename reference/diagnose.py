@@ -29,6 +29,8 @@ from .properties import (
     _richardson,
     _gradient_shapes,
     _with,
+    cell_forward_matches_reference,
+    forward_matches_reference,
     run_forward,
 )
 from .strategies import Case
@@ -171,7 +173,7 @@ def localize_backward(impl: Implementation, case: Case, keys: list[str]) -> dict
         da[:, :, -1] = case.da[:, :, k_len - 1]
         sub = _with(case, dims=_dims(case, k_len))
         try:
-            manual = _check_dict(fam.functions["backward"], impl.call(fam, "backward", da, caches),
+            manual = _check_dict(impl, fam.functions["backward"], impl.call(fam, "backward", da, caches),
                                  _gradient_shapes(sub), case.dtype)
         except PropertyFailure as exc:
             return {k: f"not localized: backward with a {k_len}-step da failed ({exc})" for k in keys}
@@ -209,11 +211,39 @@ def _dims(case: Case, T_x: int):
     return dataclasses.replace(case.dims, T_x=T_x)
 
 
+def wrong_forward(impl: Implementation, prop: str, case: Case) -> str | None:
+    """Why a backward failure may be the forward's fault: the implementation's own
+    forward disagrees with the oracle's on ``case`` (its caches are then wrong too,
+    and a correct backward fed them cannot give the true gradient)."""
+    fam = case.family
+    if prop == "cell_backward":
+        role, check = "cell_forward", cell_forward_matches_reference
+    elif prop in ("backward", "short_da", "loss_gradient"):
+        role, check = "forward", forward_matches_reference
+    else:
+        return None
+    if impl.function(fam, role) is None:
+        return None
+    try:
+        check(impl, case)
+    except PropertyFailure as exc:
+        first = next((ln for ln in str(exc).splitlines() if ln.strip() and not ln.startswith("Case(")), "")
+        return (f"the forward is wrong ({first.split(' (float')[0]}): the backward ran on the caches "
+                f"of a wrong forward; fix {fam.functions[role]} first")
+    except PropertySkipped:
+        return None
+    return None
+
+
 def diagnose(impl: Implementation, prop: str, case: Case, comparisons: list) -> list[Diagnosis]:
     """Triangulate every failing comparison and localize sequence-backward failures."""
     failing = [c for c in comparisons if not c.ok]
     out = [triangulate(prop, case, c) for c in failing]
-    if prop == "backward" and case.dims.T_x >= 1:
+    forward = wrong_forward(impl, prop, case)
+    if forward:
+        for d in out:
+            d.localization = forward
+    elif prop == "backward" and case.dims.T_x >= 1:
         where = localize_backward(impl, case, [c.key for c in failing])
         for d in out:
             d.localization = where.get(d.key, "")

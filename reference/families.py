@@ -47,6 +47,8 @@ class Family:
         ``cell_backward``, ``backward``, ``loss``, ``loss_backward``.
     cell_forward_outputs, forward_outputs : tuple of str
         Names of the returned tuple's entries, in order.
+    cell_cache_fields : tuple of str
+        Names of a cell cache's entries, in order (the exercise's tuple).
     kwargs : dict
         Keyword arguments passed to the forward functions (a variant switch).
     """
@@ -60,6 +62,7 @@ class Family:
     functions: dict[str, str]
     cell_forward_outputs: tuple[str, ...]
     forward_outputs: tuple[str, ...]
+    cell_cache_fields: tuple[str, ...]
     kwargs: dict = field(default_factory=dict)
 
     @property
@@ -117,6 +120,7 @@ RNN = Family(
     },
     cell_forward_outputs=("a_next", "yt_pred", "cache"),
     forward_outputs=("a", "y_pred", "caches"),
+    cell_cache_fields=("a_next", "a_prev", "xt", "parameters"),
 )
 
 LSTM = Family(
@@ -148,6 +152,8 @@ LSTM = Family(
     },
     cell_forward_outputs=("a_next", "c_next", "yt_pred", "cache"),
     forward_outputs=("a", "y_pred", "c", "caches"),
+    cell_cache_fields=("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt",
+                       "parameters"),
 )
 
 _GRU_PARAMETERS = {
@@ -181,6 +187,7 @@ GRU = Family(
     functions=_GRU_FUNCTIONS,
     cell_forward_outputs=("a_next", "yt_pred", "cache"),
     forward_outputs=("a", "y_pred", "caches"),
+    cell_cache_fields=("a_next", "a_prev", "zt", "rt", "cct", "xt", "parameters", "reset_after"),
 )
 
 GRU_RESET_AFTER = replace(GRU, name="gru_reset_after", model="gru_reset_after",

@@ -8,20 +8,16 @@ functions; neither has a copy.
 
 A user's function that raises, returns ``None``, or returns the wrong
 structure, keys, shapes or dtype fails the property with that reason: the
-harness never crashes on the code it checks.
+harness never crashes on the code it checks. Calling the implementation
+(captured output, time limit, errors that name the user's line) and the dtype
+policy live in :mod:`reference.implementation`.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
-import importlib.util
-import os
-import sys
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -29,13 +25,19 @@ from . import oracle
 from .compare import (
     FINITE_DIFFERENCE,
     FD_STEP,
-    ArrayComparison,
     GradientMismatch,
     assert_close,
     compare_arrays,
     tolerance_for,
 )
 from .families import Family
+from .implementation import (
+    Implementation,
+    ImplementationError,
+    PropertyFailure,
+    PropertySkipped,
+    load_implementation,
+)
 from .strategies import Case
 
 __all__ = [
@@ -43,93 +45,17 @@ __all__ = [
     "PropertyFailure",
     "PropertySkipped",
     "PROPERTIES",
+    "IMPLEMENTATION_PROPERTIES",
+    "ImplementationError",
     "load_implementation",
 ]
-
-
-class PropertyFailure(AssertionError):
-    """The implementation violates a property; the message says where."""
-
-    def __init__(self, message: str, comparisons: list[ArrayComparison] | None = None):
-        super().__init__(message)
-        self.comparisons = comparisons or []
-
-
-class PropertySkipped(Exception):
-    """The implementation lacks a function this property needs."""
-
-
-class ImplementationError(Exception):
-    """An implementation could not be loaded."""
-
-
-def load_implementation(spec: str) -> types.ModuleType:
-    """Import a module by dotted name or from a path to a ``.py`` file.
-
-    Raises
-    ------
-    ImplementationError
-        If nothing can be imported from ``spec``; the message says why.
-    """
-    path = Path(spec)
-    try:
-        if spec.endswith(".py") or path.is_file():
-            if not path.is_file():
-                raise ImplementationError(f"no such file: {spec}")
-            # Like ``python -m``: the module's own imports resolve from the cwd too.
-            if os.getcwd() not in sys.path:
-                sys.path.insert(0, os.getcwd())
-            name = f"_rnn_impl_{path.stem}_{abs(hash(str(path.resolve())))}"
-            module_spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(module_spec)
-            sys.modules[name] = module
-            module_spec.loader.exec_module(module)
-            return module
-        return importlib.import_module(spec)
-    except ImplementationError:
-        raise
-    except Exception as exc:  # a user's module may fail to import in any way
-        raise ImplementationError(
-            f"cannot import implementation {spec!r}: {type(exc).__name__}: {exc}"
-        ) from exc
-
-
-@dataclass
-class Implementation:
-    """A module providing some or all of the API, called defensively."""
-
-    module: types.ModuleType
-    label: str = ""
-
-    def __post_init__(self):
-        self.label = self.label or self.module.__name__
-
-    def function(self, family: Family, role: str) -> Callable | None:
-        f = getattr(self.module, family.functions[role], None)
-        return f if callable(f) else None
-
-    def require(self, family: Family, *roles: str) -> None:
-        missing = [family.functions[r] for r in roles if self.function(family, r) is None]
-        if missing:
-            raise PropertySkipped(f"{self.label} does not provide {', '.join(missing)}")
-
-    def call(self, family: Family, role: str, *args, **kwargs):
-        name = family.functions[role]
-        f = self.function(family, role)
-        if f is None:
-            raise PropertySkipped(f"{self.label} does not provide {name}")
-        if role in ("cell_forward", "forward"):
-            kwargs = {**family.kwargs, **kwargs}
-        try:
-            return f(*args, **kwargs)
-        except Exception as exc:
-            raise PropertyFailure(f"{name} raised {type(exc).__name__}: {exc}") from exc
 
 
 # --- checking what a user's function returned -------------------------------
 
 
-def _check_array(func: str, what: str, value, shape: tuple, dtype) -> np.ndarray:
+def _check_array(impl: Implementation, func: str, what: str, value, shape: tuple,
+                 dtype) -> np.ndarray:
     if value is None:
         raise PropertyFailure(f"{func} returned None for {what} (expected an array of shape {shape})")
     if not isinstance(value, np.ndarray):
@@ -139,10 +65,7 @@ def _check_array(func: str, what: str, value, shape: tuple, dtype) -> np.ndarray
     if value.shape != shape:
         raise PropertyFailure(f"{func} returned {what} of shape {value.shape}, expected {shape}")
     if value.dtype != dtype:
-        raise PropertyFailure(
-            f"{func} returned {what} of dtype {value.dtype} for {np.dtype(dtype).name} inputs "
-            f"(the input dtype must be preserved)"
-        )
+        impl.check_dtype(func, what, value.dtype, dtype)
     return value
 
 
@@ -153,7 +76,7 @@ def _check_tuple(func: str, value, names: tuple[str, ...]) -> dict:
     return dict(zip(names, value))
 
 
-def _check_dict(func: str, value, shapes: dict[str, tuple], dtype) -> dict:
+def _check_dict(impl: Implementation, func: str, value, shapes: dict[str, tuple], dtype) -> dict:
     if not isinstance(value, dict):
         raise PropertyFailure(
             f"{func} returned {type(value).__name__}, expected a dict with keys {list(shapes)}"
@@ -163,7 +86,7 @@ def _check_dict(func: str, value, shapes: dict[str, tuple], dtype) -> dict:
         raise PropertyFailure(
             f"{func} returned a dict without key(s) {missing}; it has {list(value)}"
         )
-    return {k: _check_array(func, repr(k), value[k], s, dtype) for k, s in shapes.items()}
+    return {k: _check_array(impl, func, repr(k), value[k], s, dtype) for k, s in shapes.items()}
 
 
 def _parameter_shapes(case: Case) -> dict[str, tuple]:
@@ -205,7 +128,7 @@ def run_cell_forward(impl: Implementation, case: Case) -> tuple[dict, object]:
     )
     arrays = {f"{s}_next": (d.n_a, d.m) for s in fam.states}
     arrays["yt_pred"] = (d.n_y, d.m)
-    checked = {k: _check_array(func, k, out[k], s, case.dtype) for k, s in arrays.items()}
+    checked = {k: _check_array(impl, func, k, out[k], s, case.dtype) for k, s in arrays.items()}
     return checked, out["cache"]
 
 
@@ -218,7 +141,7 @@ def run_forward(impl: Implementation, case: Case, x=None, a0=None) -> tuple[dict
     m, T_x = x.shape[1], x.shape[2]
     arrays = {s: (d.n_a, m, T_x) for s in fam.states}
     arrays["y_pred"] = (d.n_y, m, T_x)
-    checked = {k: _check_array(func, k, out[k], s, case.dtype) for k, s in arrays.items()}
+    checked = {k: _check_array(impl, func, k, out[k], s, case.dtype) for k, s in arrays.items()}
     return checked, out["caches"]
 
 
@@ -227,15 +150,62 @@ def run_cell_backward(impl: Implementation, case: Case, cotangents=None) -> dict
     _, cache = run_cell_forward(impl, case)
     cotangents = case.cell_cotangents if cotangents is None else cotangents
     out = impl.call(fam, "cell_backward", *cotangents, cache)
-    return _check_dict(fam.functions["cell_backward"], out, _cell_gradient_shapes(case), case.dtype)
+    return _check_dict(impl, fam.functions["cell_backward"], out, _cell_gradient_shapes(case), case.dtype)
+
+
+def caches_problem(family: Family, caches, T_x: int) -> str | None:
+    """How ``caches`` departs from the contract's structure, or ``None``.
+
+    The contract: ``(list of T_x cell caches, x)``, each cell cache the family's
+    tuple (:attr:`Family.cell_cache_fields`). Only read to explain a backward
+    that failed on what its own forward returned.
+    """
+    expected = f"expected (list of T_x = {T_x} cell caches, x)"
+    if not isinstance(caches, (tuple, list)) or len(caches) != 2:
+        got = f"a {type(caches).__name__} of {len(caches)}" if hasattr(caches, "__len__") else (
+            type(caches).__name__)
+        return f"{expected}, got {got}"
+    steps, x = caches
+    if not hasattr(steps, "__len__") or not hasattr(steps, "__getitem__"):
+        return f"{expected}, got a {type(steps).__name__} where the list belongs"
+    if len(steps) != T_x:
+        return f"{expected}, got a list of {len(steps)}"
+    if not isinstance(x, np.ndarray) or x.ndim != 3 or x.shape[2] != T_x:
+        return f"{expected}, got {type(x).__name__} {getattr(x, 'shape', '')} where x belongs"
+    fields = family.cell_cache_fields
+    for t, cell in enumerate(steps):
+        if not isinstance(cell, tuple) or len(cell) != len(fields):
+            got = f"a tuple of {len(cell)}" if isinstance(cell, tuple) else type(cell).__name__
+            return f"cell cache {t} is {got}, expected ({', '.join(fields)})"
+    return None
+
+
+def call_backward(impl: Implementation, case: Case, da, caches, T_forward: int) -> dict:
+    """The sequence backward on ``caches`` from the implementation's own forward over
+    ``T_forward`` steps, its result checked against the gradient shapes of ``da``'s ``T_x``.
+
+    A backward that fails on caches its forward built with the wrong structure is
+    reported as the forward's fault, not as the backward's exception.
+    """
+    fam = case.family
+    try:
+        out = impl.call(fam, "backward", da, caches)
+    except PropertyFailure as exc:
+        problem = caches_problem(fam, caches, T_forward)
+        if problem is None:
+            raise
+        raise PropertyFailure(
+            f"{fam.functions['forward']} returned malformed caches: {problem}; "
+            f"{fam.functions['backward']} failed on them: {exc}"
+        ) from exc
+    return _check_dict(impl, fam.functions["backward"], out, _gradient_shapes(case, T_x=da.shape[2]),
+                       case.dtype)
 
 
 def run_backward(impl: Implementation, case: Case, da=None) -> dict:
-    fam = case.family
     _, caches = run_forward(impl, case)
     da = case.da if da is None else da
-    out = impl.call(fam, "backward", da, caches)
-    return _check_dict(fam.functions["backward"], out, _gradient_shapes(case), case.dtype)
+    return call_backward(impl, case, da, caches, case.dims.T_x)
 
 
 def run_loss_gradients(impl: Implementation, case: Case) -> tuple[float, dict]:
@@ -250,15 +220,12 @@ def run_loss_gradients(impl: Implementation, case: Case) -> tuple[float, dict]:
     W, b = fam.output_keys
     shapes = {f"d{W}": case.parameters[W].shape, f"d{b}": case.parameters[b].shape, "da": _seq(case, d.n_a)}
     head = _check_dict(
-        fam.functions["loss_backward"],
+        impl, fam.functions["loss_backward"],
         impl.call(fam, "loss_backward", outputs["y_pred"], case.labels, caches),
         shapes,
         case.dtype,
     )
-    grads = _check_dict(
-        fam.functions["backward"], impl.call(fam, "backward", head["da"], caches),
-        _gradient_shapes(case), case.dtype,
-    )
+    grads = call_backward(impl, case, head["da"], caches, d.T_x)
     grads.update({f"d{W}": head[f"d{W}"], f"d{b}": head[f"d{b}"]})
     return float(loss), grads
 
@@ -324,6 +291,29 @@ def backward_matches_vjp(impl: Implementation, case: Case) -> list:
     p, x, a0 = _f64(case)
     ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
     return _compare(fam.functions["backward"], manual, ref, case, "jax.vjp of the sequence",
+                    scale=float(np.abs(case.da).max()))
+
+
+#: Extra forward steps beyond ``da``'s in :func:`shorter_da_matches_vjp`: 1 to this many.
+SHORT_DA_EXTRA_STEPS = 3
+
+
+def shorter_da_matches_vjp(impl: Implementation, case: Case) -> list:
+    """A ``da`` with fewer steps than the caches back-propagates through its first
+    ``T_x`` steps: the forward runs ``T_x`` plus 1 to 3 steps, the backward gets the
+    case's ``da`` and must equal ``jax.vjp`` of the first ``T_x`` steps (``T_x``
+    comes from ``da.shape``, as in the exercise's own test of ``lstm_backward``)."""
+    fam, d = case.family, case.dims
+    impl.require(fam, "forward", "backward")
+    extra = 1 + case.seed % SHORT_DA_EXTRA_STEPS
+    rng = np.random.default_rng(case.seed ^ 0xDA)
+    tail = rng.standard_normal((d.n_x, d.m, extra)).astype(case.dtype)
+    _, caches = run_forward(impl, case, x=np.concatenate([case.x, tail], axis=2))
+    manual = call_backward(impl, case, case.da, caches, d.T_x + extra)
+    p, x, a0 = _f64(case)
+    ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
+    return _compare(f"{fam.functions['backward']} (da of T_x = {d.T_x}, caches of {d.T_x + extra} steps)",
+                    manual, ref, case, "jax.vjp of the first T_x steps",
                     scale=float(np.abs(case.da).max()))
 
 
@@ -507,8 +497,7 @@ def single_step_equals_cell(impl: Implementation, case: Case) -> list:
     out = _compare_pair(fam.functions["forward"] + " with T_x = 1", manual, cell_named, tol, case,
                         "one step of " + fam.functions["cell_forward"])
     da1 = case.da[:, :, :1]
-    seq_g = impl.call(fam, "backward", da1, caches)
-    seq_g = _check_dict(fam.functions["backward"], seq_g, _gradient_shapes(case, T_x=1), case.dtype)
+    seq_g = call_backward(impl, case, da1, caches, 1)
     cots = (da1[:, :, 0],) + tuple(np.zeros_like(case.a0) for _ in fam.states[1:])
     cell_g = run_cell_backward(impl, case, cots)
     manual_g = {"dxt": seq_g["dx"][:, :, 0], "da_prev": seq_g["da0"]}
@@ -540,8 +529,7 @@ def batch_columns_are_independent(impl: Implementation, case: Case) -> list:
     impl.require(fam, "forward", "backward")
     tol = tolerance_for(case.dtype)
     full_out, full_caches = run_forward(impl, case)
-    full_g = _check_dict(fam.functions["backward"], impl.call(fam, "backward", case.da, full_caches),
-                         _gradient_shapes(case), case.dtype)
+    full_g = call_backward(impl, case, case.da, full_caches, case.dims.T_x)
     summed = {f"d{k}": np.zeros(case.parameters[k].shape) for k in fam.recurrent_keys}
     out = []
     for j in range(case.dims.m):
@@ -550,8 +538,7 @@ def batch_columns_are_independent(impl: Implementation, case: Case) -> list:
                     c_prev=case.c_prev[:, col], da=case.da[:, col], dc_next=case.dc_next[:, col],
                     labels=case.labels[col])
         sub_out, sub_caches = run_forward(impl, sub)
-        sub_g = _check_dict(fam.functions["backward"], impl.call(fam, "backward", sub.da, sub_caches),
-                            _gradient_shapes(sub), case.dtype)
+        sub_g = call_backward(impl, sub, sub.da, sub_caches, case.dims.T_x)
         mine = {k: full_out[k][:, col] for k in sub_out}
         mine.update({"dx": full_g["dx"][:, col], "da0": full_g["da0"][:, col]})
         theirs = {**sub_out, "dx": sub_g["dx"], "da0": sub_g["da0"]}
@@ -628,6 +615,7 @@ class Property:
     check: Callable[[Implementation, Case], list]
     roles: tuple[str, ...]
     dtypes: tuple[str, ...] = ("float64", "float32")
+    judges: str = "implementation"  # or "oracle": a check of the reference itself
 
 
 PROPERTIES: dict[str, Property] = {
@@ -637,9 +625,10 @@ PROPERTIES: dict[str, Property] = {
         Property("forward", forward_matches_reference, ("forward",)),
         Property("cell_backward", cell_backward_matches_vjp, ("cell_forward", "cell_backward")),
         Property("backward", backward_matches_vjp, ("forward", "backward")),
+        Property("short_da", shorter_da_matches_vjp, ("forward", "backward")),
         Property("loss_gradient", loss_gradient_matches_grad,
                  ("forward", "loss", "loss_backward", "backward")),
-        Property("reference_fd", reference_matches_finite_differences, (), ("float64",)),
+        Property("reference_fd", reference_matches_finite_differences, (), ("float64",), "oracle"),
         Property("zero_upstream", zero_upstream_gives_zero_gradients, ("backward",)),
         Property("single_step", single_step_equals_cell,
                  ("cell_forward", "forward", "cell_backward", "backward")),
@@ -647,3 +636,8 @@ PROPERTIES: dict[str, Property] = {
         Property("no_mutation", inputs_are_not_mutated, ("forward",)),
     )
 }
+
+#: What a user's run checks by default: every property that judges the
+#: implementation (the oracle's own check runs in this project's suite, in
+#: ``make thorough`` and with ``rnn-verify --check-oracle``).
+IMPLEMENTATION_PROPERTIES = tuple(n for n, p in PROPERTIES.items() if p.judges == "implementation")

@@ -18,7 +18,7 @@ from hypothesis.errors import Found, Unsatisfiable
 
 from .families import Family, get_family
 from .properties import PROPERTIES, Implementation, PropertyFailure, PropertySkipped
-from .strategies import Case, cases
+from .strategies import Case, cases, seed_only
 
 __all__ = ["KeyStats", "Outcome", "search"]
 
@@ -89,7 +89,7 @@ def search(
     if dtype not in p.dtypes:
         outcome.status, outcome.message = "skipped", f"{prop} runs in {', '.join(p.dtypes)} only"
         return outcome
-    missing = [fam.functions[r] for r in p.roles if impl.function(fam, r) is None]
+    missing = impl.missing(fam, p.roles)
     if missing:
         outcome.status = "skipped"
         outcome.message = f"{impl.label} does not provide {', '.join(missing)}"
@@ -135,7 +135,8 @@ def search(
 
     start = time.perf_counter()
     try:
-        runner()
+        with seed_only():
+            runner()
     except _Skip as exc:
         outcome.status, outcome.message = "skipped", str(exc)
     except PropertyFailure as exc:

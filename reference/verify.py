@@ -23,8 +23,15 @@ import numpy as np
 
 from .compare import FLOAT32, FLOAT64
 from .diagnose import diagnose
+from .implementation import note_text
 from .families import FAMILIES
-from .properties import PROPERTIES, Implementation, ImplementationError, load_implementation
+from .properties import (
+    IMPLEMENTATION_PROPERTIES,
+    PROPERTIES,
+    Implementation,
+    ImplementationError,
+    load_implementation,
+)
 from .runner import Outcome, search
 
 __all__ = ["main", "run", "SCHEMA_VERSION", "BASELINE_FACTOR", "baseline_floor"]
@@ -70,7 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--families", type=_families, default=None, metavar="F[,F...]",
                     help=f"families to check (default: all of {','.join(FAMILIES)})")
     ap.add_argument("--properties", type=_properties, default=None, metavar="P[,P...]",
-                    help=f"properties to check (default: all of {','.join(PROPERTIES)})")
+                    help=f"properties to check (default: {','.join(IMPLEMENTATION_PROPERTIES)}; "
+                    f"known: {','.join(PROPERTIES)})")
+    ap.add_argument("--check-oracle", action="store_true",
+                    help="also check the JAX reference itself against finite differences "
+                    "(reference_fd; it judges the oracle, not your code)")
     ap.add_argument("--dtypes", type=_dtypes, default=list(DTYPES), metavar="D[,D...]",
                     help="float64, float32 or both (default)")
     ap.add_argument("--json", type=Path, metavar="PATH", help="write the report as JSON")
@@ -81,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
                     "report's (its seed, examples and selection are reused unless given)")
     ap.add_argument("--write-baseline", type=Path, metavar="PATH",
                     help="store this run's report as a baseline")
+    ap.add_argument("--strict-dtype", action="store_true",
+                    help="fail functions that return float64 for float32 inputs (by default the "
+                    "upcast is a note and the values are judged at the float32 tolerance)")
+    ap.add_argument("--show-output", action="store_true",
+                    help="let what the implementation prints through (by default it is captured "
+                    "and summarised once per function)")
     ap.add_argument("--no-progress", action="store_true", help="no live progress display")
     return ap
 
@@ -305,11 +322,19 @@ def render(report: dict, console=None) -> None:
             console.print("diagnosis:", markup=False)
         for d in r["diagnosis"]:
             console.print(_describe_diagnosis(d), markup=False)
+    for note in report.get("notes", []):
+        console.print(f"[yellow]note:[/] {_escape(note_text(note))}")
     for line in report.get("baseline_regressions", []):
         console.print(f"[bold red]precision regression:[/] {line}")
     s = report["summary"]
     console.print(f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped "
                   f"({s['examples']} examples in {s['seconds']:.1f}s, implementation {report['implementation']})")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _first_line(message: str) -> str:
@@ -407,11 +432,16 @@ def main(argv=None) -> int:
     args.seed = 0 if args.seed is None else args.seed
     args.examples = 50 if args.examples is None else args.examples
     families = args.families or list(FAMILIES)
-    properties = args.properties or list(PROPERTIES)
+    properties = list(args.properties or IMPLEMENTATION_PROPERTIES)
+    if args.check_oracle:
+        properties += [p for p in PROPERTIES if p not in properties]
+    import_notes: list = []
     try:
-        impl = Implementation(load_implementation(args.impl), label=args.impl)
+        module = load_implementation(args.impl, capture=not args.show_output, notes=import_notes)
     except ImplementationError as exc:
         ap.exit(2, f"rnn-verify: error: {exc}\n")
+    impl = Implementation(module, label=args.impl, strict_dtype=args.strict_dtype,
+                          show_output=args.show_output, notes=import_notes)
 
     plan = len(families) * len(properties) * len(args.dtypes)
     progress = _Progress(plan, enabled=not args.no_progress and sys.stderr.isatty())
@@ -429,10 +459,12 @@ def main(argv=None) -> int:
         "implementation": args.impl,
         "created": started.isoformat(timespec="seconds"),
         "settings": {"seed": args.seed, "examples": args.examples, "families": families,
-                     "properties": properties, "dtypes": args.dtypes},
+                     "properties": properties, "dtypes": args.dtypes,
+                     "strict_dtype": args.strict_dtype},
         "tolerances": {t.name: {"rtol": t.rtol, "atol": t.atol} for t in (FLOAT64, FLOAT32)},
         "environment": _environment(),
         "results": results,
+        "notes": [n.as_dict() for n in impl.collected_notes()],
         "summary": summary,
     }
     if baseline is not None:

@@ -1,0 +1,1 @@
+"""Correct implementations of the API, written the way people write them."""
