@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install test verify survey baseline thorough mutation bench bench-smoke throughput clean
+.PHONY: install test verify survey baseline thorough mutation catalog bench bench-smoke throughput clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ thorough: $(STAMP)
 	HYPOTHESIS_PROFILE=thorough RNN_GRADCHECK_RATIO_LOG=$(CURDIR)/reports/thorough-ratios.jsonl \
 		$(PY) -m pytest -n 2 -q tests/test_properties.py $(PYTEST_ARGS)
 	$(PY) benchmarks/ratio_summary.py reports/thorough-ratios.jsonl
+
+## make catalog: hunt every fault of tests/faults and regenerate docs/fault-catalog.md.
+catalog: $(STAMP)
+	$(PY) -m tests.faults docs/fault-catalog.md
 
 ## make mutation: mutmut over manual_rnn with the derandomized `mutation` profile.
 mutation: $(STAMP)
