@@ -39,3 +39,14 @@ def test_cases_do_not_depend_on_the_literals_of_loaded_code(monkeypatch, tmp_pat
     monkeypatch.setitem(sys.modules, "literals_of_a_user_module", module)
     spec.loader.exec_module(module)
     assert _drawn_cases(monkeypatch) == before
+
+
+def test_cases_do_not_depend_on_numpys_global_random_state(monkeypatch):
+    """A module that reseeds NumPy's global generator at import (an exported
+    notebook) or draws from it changes nothing in the harness's cases."""
+    import numpy as np
+
+    before = _drawn_cases(monkeypatch, examples=20)
+    np.random.seed(1)
+    np.random.randn(7)
+    assert _drawn_cases(monkeypatch, examples=20) == before

@@ -6,6 +6,7 @@ from tests.faults._mutant import mutant
 FAMILY = "lstm"
 CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+MESSAGE = "lstm_cell_backward['dWc']"
 
 globals().update(mutant(
     "lstm", ("dcct = dc * it * (1 - cct * cct)", "dcct = dc * it * cct * (1 - np.tanh(cct) ** 2)")

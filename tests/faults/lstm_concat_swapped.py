@@ -6,6 +6,7 @@ from tests.faults._mutant import mutant
 FAMILY = "lstm"
 CONDITION = "always (a wrong shape unless n_x == n_a)"
 WITNESS = {"dims": {"n_x": 3, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+MESSAGE = 'lstm_cell_backward'
 
 globals().update(mutant(
     "lstm",

@@ -11,6 +11,7 @@ import numpy as np
 FAMILY = "rnn"
 CONDITION = "always (T_x >= 1)"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
+MESSAGE = "rnn_backward returned None for 'da0'"
 
 
 def softmax(x):
