@@ -6,15 +6,27 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults._catalog import fault_names, hunt, load, origin, witness_differences
+from tests.faults._catalog import HERE, fault_names, hunt, load, origin, witness_differences
 
 FAULTS = fault_names()
 
 
-def test_catalog_is_large_enough():
-    by_origin = {o: [n for n in FAULTS if origin(n) == o] for o in ("hand", "mutant", "seed")}
-    assert len(by_origin["hand"]) >= 20, f"{len(by_origin['hand'])} faults written by hand"
-    assert len(by_origin["mutant"]) >= 30, f"{len(by_origin['mutant'])} mutants of manual_rnn"
+#: The exercise's functions: each must be the subject of faults written by hand.
+EXERCISE_FUNCTIONS = [f"{family}_{role}" for family in ("rnn", "lstm")
+                      for role in ("cell_forward", "forward", "cell_backward", "backward")]
+
+
+@pytest.mark.parametrize("function", EXERCISE_FUNCTIONS)
+def test_every_exercise_function_has_hand_written_faults(function):
+    """Mistakes people make, in every function of the exercise (not only our mutants)."""
+    written = [n for n in FAULTS if origin(n) == "hand"
+               and f"def {function}(" in (HERE / f"{n}.py").read_text()]
+    assert len(written) >= 2, f"{function}: hand-written faults {written}"
+
+
+def test_catalog_holds_every_origin():
+    origins = [origin(n) for n in FAULTS]
+    assert origins.count("hand") >= 20 and origins.count("mutant") >= 30 and "seed" in origins
 
 
 @pytest.mark.parametrize("name", FAULTS)
