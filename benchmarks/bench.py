@@ -21,8 +21,9 @@ pools disturb each other on few cores):
 * ``loss``: forward, softmax cross-entropy loss and the gradient of every
   parameter (output layer included).
 
-Implementations: ``seed`` (the cell functions' per-step math called in a loop,
-parameter gradients accumulated step by step, as in the exercise), ``fast``
+Implementations: ``seed`` (``manual_rnn.textbook``, the exercise's structure:
+the cell functions called in a loop, parameter gradients accumulated step by
+step), ``fast``
 (``manual_rnn``'s sequence functions), ``jax`` (``jit`` of ``lax.scan`` over
 ``reference.model.STEPS`` and ``jax.vjp``/``jax.grad``), ``torch``
 (``torch.nn.RNN/LSTM/GRU`` on the CPU, skipped if torch is not importable;
@@ -49,9 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import manual_rnn  # noqa: E402
-from manual_rnn import gru as _gru  # noqa: E402
-from manual_rnn import lstm as _lstm  # noqa: E402
-from manual_rnn import rnn as _rnn  # noqa: E402
+from manual_rnn import textbook  # noqa: E402
 
 FAMILIES = ("rnn", "lstm", "gru", "gru_reset_after")
 SIZES = {  # n_x, n_a, m, T_x
@@ -99,111 +98,27 @@ def output_keys(family):
     return ("Wya", "by") if family == "rnn" else ("Wy", "by")
 
 
-# --- fast NumPy (manual_rnn) ----------------------------------------------------------
+# --- NumPy: manual_rnn (fast) and manual_rnn.textbook (seed-style) --------------------
 
 
-def fast_impl(family):
-    reset_after = family == "gru_reset_after"
-    if family == "rnn":
-        fwd = manual_rnn.rnn_forward
-    elif family == "lstm":
-        fwd = manual_rnn.lstm_forward
-    else:
-        def fwd(x, a0, p):
-            return manual_rnn.gru_forward(x, a0, p, reset_after=reset_after)
+def api_impl(module, family):
+    """The ``fb`` and ``full`` jobs through a module of the public API."""
+    kwargs = {"reset_after": True} if family == "gru_reset_after" else {}
     name = "rnn" if family == "rnn" else family[:4].rstrip("_")
-    bwd = getattr(manual_rnn, f"{name}_backward")
-    loss = getattr(manual_rnn, f"{name}_loss")
-    loss_bwd = getattr(manual_rnn, f"{name}_loss_backward")
+    fwd = getattr(module, f"{name}_forward")
+    bwd = getattr(module, f"{name}_backward")
+    loss = getattr(module, f"{name}_loss")
+    loss_bwd = getattr(module, f"{name}_loss_backward")
 
     def fb(pr):
-        out = fwd(pr["x"], pr["a0"], pr["p"])
+        out = fwd(pr["x"], pr["a0"], pr["p"], **kwargs)
         return bwd(pr["da"], out[-1])
 
     def full(pr):
-        out = fwd(pr["x"], pr["a0"], pr["p"])
+        out = fwd(pr["x"], pr["a0"], pr["p"], **kwargs)
         value = loss(out[1], pr["labels"])
         head = loss_bwd(out[1], pr["labels"], out[-1])
         return value, {**bwd(head["da"], out[-1]), **head}
-
-    return fb, full
-
-
-# --- seed-style NumPy: one cell step at a time -------------------------------------
-
-
-def _seed_rnn_backward(da, steps, p):
-    n_x, m, T_x = steps["x"].shape
-    n_a = da.shape[0]
-    dx = np.zeros((n_x, m, T_x), da.dtype)
-    g = {"dWax": np.zeros_like(p["Wax"]), "dWaa": np.zeros_like(p["Waa"]), "dba": np.zeros_like(p["ba"])}
-    da_prevt = np.zeros((n_a, m), da.dtype)
-    for t in reversed(range(T_x)):
-        a_next, a_prev, xt = steps["a"][t], steps["a_prev"][t], steps["x"][:, :, t]
-        dtanh = (1 - a_next * a_next) * (da[:, :, t] + da_prevt)
-        dx[:, :, t] = p["Wax"].T @ dtanh
-        da_prevt = p["Waa"].T @ dtanh
-        g["dWax"] += dtanh @ xt.T
-        g["dWaa"] += dtanh @ a_prev.T
-        g["dba"] += dtanh.sum(axis=1, keepdims=True)
-    return {"dx": dx, "da0": da_prevt, **g}
-
-
-def seed_impl(family):
-    """The exercise's structure: per-step cells, per-step parameter-gradient sums."""
-    reset_after = family == "gru_reset_after"
-
-    def forward(x, a0, p):
-        n_a, (_, m, T_x) = a0.shape[0], x.shape
-        a = np.zeros((n_a, m, T_x), x.dtype)
-        y = np.zeros((N_Y, m, T_x), x.dtype)
-        caches, a_next, c_next = [], a0, np.zeros_like(a0)
-        for t in range(T_x):
-            xt, a_prev, c_prev = x[:, :, t], a_next, c_next
-            if family == "rnn":
-                a_next, y[:, :, t] = _rnn._cell_forward(xt, a_prev, p)
-                caches.append((a_next, a_prev))
-            elif family == "lstm":
-                a_next, c_next, y[:, :, t], ft, it, cct, ot = _lstm._cell_forward(xt, a_prev, c_prev, p)
-                caches.append((a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p))
-            else:
-                a_next, y[:, :, t], zt, rt, cct = _gru._cell_forward(xt, a_prev, p, reset_after)
-                caches.append((a_next, a_prev, zt, rt, cct, xt, p, reset_after))
-            a[:, :, t] = a_next
-        return a, y, caches
-
-    def backward(da, x, caches, p):
-        if family == "rnn":
-            steps = {"a": [c[0] for c in caches], "a_prev": [c[1] for c in caches], "x": x}
-            return _seed_rnn_backward(da, steps, p)
-        n_a, m, T_x = da.shape
-        keys = [k for k in p if k not in output_keys(family)]
-        grads = {f"d{k}": np.zeros_like(p[k]) for k in keys}
-        dx = np.zeros((x.shape[0], m, T_x), da.dtype)
-        da_prevt = np.zeros((n_a, m), da.dtype)
-        dc_prevt = np.zeros((n_a, m), da.dtype)
-        for t in reversed(range(T_x)):
-            if family == "lstm":
-                g = _lstm._cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])
-                dc_prevt = g["dc_prev"]
-            else:
-                g = _gru._cell_backward(da[:, :, t] + da_prevt, caches[t])
-            dx[:, :, t] = g["dxt"]
-            da_prevt = g["da_prev"]
-            for k in grads:
-                grads[k] += g[k]
-        return {"dx": dx, "da0": da_prevt, **grads}
-
-    def fb(pr):
-        _, _, caches = forward(pr["x"], pr["a0"], pr["p"])
-        return backward(pr["da"], pr["x"], caches, pr["p"])
-
-    def full(pr):
-        a, y, caches = forward(pr["x"], pr["a0"], pr["p"])
-        value = manual_rnn.cross_entropy_loss(y, pr["labels"])
-        W, _ = output_keys(family)
-        dW, db, da = manual_rnn.output_layer_backward(y, pr["labels"], a, pr["p"][W])
-        return value, {**backward(da, pr["x"], caches, pr["p"]), "dW": dW, "db": db}
 
     return fb, full
 
@@ -377,7 +292,7 @@ def main(argv=None):
     ap.add_argument("--dtypes", nargs="+", default=["float32", "float64"], choices=["float32", "float64"])
     ap.add_argument("--no-jax", action="store_true")
     ap.add_argument("--no-torch", action="store_true")
-    ap.add_argument("--no-seed", action="store_true", help="skip the slow seed-style implementation")
+    ap.add_argument("--no-seed", action="store_true", help="skip the slow seed-style implementation (manual_rnn.textbook)")
     ap.add_argument("--plot", metavar="PNG", help="write time against T_x (medium sizes) to this PNG")
     args = ap.parse_args(argv)
 
@@ -422,9 +337,9 @@ def main(argv=None):
             for family in args.families:
                 pr = make_problem(family, n_x, n_a, m, T_x, dtype)
                 impls_fb, impls_full = {}, {}
-                impls_fb["fast"], impls_full["fast"] = fast_impl(family)
+                impls_fb["fast"], impls_full["fast"] = api_impl(manual_rnn, family)
                 if not args.no_seed:
-                    impls_fb["seed"], impls_full["seed"] = seed_impl(family)
+                    impls_fb["seed"], impls_full["seed"] = api_impl(textbook, family)
                 if have_jax:
                     to_jax(pr)
                     impls_fb["jax"], impls_full["jax"] = jax_impl(family)
@@ -477,9 +392,9 @@ def plot(args, have_jax, have_torch):
         series = {}
         for T_x in T_values:
             pr = make_problem(family, n_x, n_a, m, T_x, dtype)
-            impls = {"fast": fast_impl(family)[0]}
+            impls = {"fast": api_impl(manual_rnn, family)[0]}
             if not args.no_seed:
-                impls["seed"] = seed_impl(family)[0]
+                impls["seed"] = api_impl(textbook, family)[0]
             if have_jax:
                 to_jax(pr)
                 impls["jax"] = jax_impl(family)[0]

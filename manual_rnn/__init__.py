@@ -8,6 +8,11 @@ vanilla RNN (``rnn_cell_forward``, ``rnn_forward``, ``rnn_cell_backward``,
 (mean softmax cross-entropy, :mod:`manual_rnn.loss`), so the gradient with
 respect to every parameter is computed by hand. This package depends on NumPy
 only.
+
+:mod:`manual_rnn.textbook` (``import manual_rnn.textbook``; not imported here)
+is the same API in the exercise's shape: pure cell functions, and sequence
+functions that are the plain loop over them. It is verified by the same
+properties and checked equal to this fast path (``tests/test_textbook.py``).
 """
 
 from .activations import sigmoid, softmax
