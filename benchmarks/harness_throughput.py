@@ -28,8 +28,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hseed
 
 import manual_rnn
-from reference.properties import PROPERTIES, Implementation, run_backward
+from reference.properties import PROPERTIES, Implementation
 from reference.runner import search
+from reference.running import run_backward
 from reference.strategies import cases, dimensions
 
 

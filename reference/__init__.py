@@ -15,6 +15,30 @@ oracle
     NumPy dicts with the manual API's keys.
 compare
     Tolerances and the element-wise comparison that reports where results differ.
+strategies
+    Hypothesis strategies: dimensions first, then one test case's arrays.
+implementation
+    Loading a user's module and calling its functions defensively; the dtype policy.
+outputs
+    What each function must return, and the checks that it did.
+running
+    Running the implementation on a case and checking what it returned.
+finite_differences
+    Central differences with Richardson extrapolation, which judge the oracle.
+properties
+    The properties every implementation must satisfy, and their registry.
+runner
+    One property over many Hypothesis examples, shrunk to a minimal failing case.
+diagnose
+    Who is wrong at a failing element (finite differences) and where (time step, gate).
+report
+    ``rnn-verify``'s JSON report and the precision baseline.
+render
+    The report's tables, failures, notes and plot.
+verify
+    The ``rnn-verify`` command line.
+profiles
+    The Hypothesis settings profiles of the test suite.
 """
 
 import jax

@@ -21,18 +21,11 @@ import numpy as np
 
 from . import oracle
 from .compare import FD_STEP, FINITE_DIFFERENCE, compare_arrays, tolerance_for
-from .properties import (
-    Implementation,
-    PropertyFailure,
-    PropertySkipped,
-    _check_dict,
-    _richardson,
-    _gradient_shapes,
-    _with,
-    cell_forward_matches_reference,
-    forward_matches_reference,
-    run_forward,
-)
+from .finite_differences import richardson
+from .implementation import Implementation, PropertyFailure, PropertySkipped
+from .outputs import check_dict, gradient_shapes
+from .properties import cell_forward_matches_reference, forward_matches_reference
+from .running import run_forward
 from .strategies import Case
 
 __all__ = ["Diagnosis", "diagnose"]
@@ -40,7 +33,11 @@ __all__ = ["Diagnosis", "diagnose"]
 
 @dataclass
 class Diagnosis:
-    """What is known about one failing gradient key."""
+    """What is known about one failing gradient key.
+
+    A report holds it as :meth:`as_dict`; :func:`reference.render.describe_diagnosis`
+    prints it.
+    """
 
     function: str
     key: str
@@ -51,22 +48,6 @@ class Diagnosis:
     verdict: str = ""
     gate: str | None = None
     localization: str = ""
-
-    def describe(self) -> str:
-        parts = [f"{self.function}[{self.key!r}]"]
-        if self.gate:
-            parts.append(f"({self.gate} gate)" if self.gate != "output" else "(output layer)")
-        lines = [" ".join(parts)]
-        if self.finite_difference is not None:
-            lines.append(
-                f"  at {self.key}{self.index}: manual {self.manual:.6g}, autodiff {self.reference:.6g}, "
-                f"finite differences {self.finite_difference:.6g} -> {self.verdict}"
-            )
-        elif self.verdict:
-            lines.append(f"  {self.verdict}")
-        if self.localization:
-            lines.append(f"  {self.localization}")
-        return "\n".join(lines)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -115,7 +96,7 @@ def _element_fd(f, inputs: dict, name: str, index: tuple) -> tuple[float, float]
         arr[index] += t
         return f({**inputs, name: arr})
 
-    return _richardson(at, FD_STEP)
+    return richardson(at, FD_STEP)
 
 
 def triangulate(prop: str, case: Case, comparison) -> Diagnosis:
@@ -171,10 +152,10 @@ def localize_backward(impl: Implementation, case: Case, keys: list[str]) -> dict
     for k_len in range(1, case.dims.T_x + 1):
         da = np.zeros((case.dims.n_a, case.dims.m, k_len), dtype=case.dtype)
         da[:, :, -1] = case.da[:, :, k_len - 1]
-        sub = _with(case, dims=_dims(case, k_len))
+        sub = case.replace(dims=case.dims.replace(T_x=k_len))
         try:
-            manual = _check_dict(impl, fam.functions["backward"], impl.call(fam, "backward", da, caches),
-                                 _gradient_shapes(sub), case.dtype)
+            manual = check_dict(impl, fam.functions["backward"], impl.call(fam, "backward", da, caches),
+                                gradient_shapes(sub), case.dtype)
         except PropertyFailure as exc:
             return {k: f"not localized: backward with a {k_len}-step da failed ({exc})" for k in keys}
         ref = oracle.sequence_vjp(fam, case.x[:, :, :k_len].astype(np.float64),
@@ -203,12 +184,6 @@ def localize_backward(impl: Implementation, case: Case, keys: list[str]) -> dict
             out[key] = (f"correct while the gradient is carried back up to {k_len - 2} steps, "
                         f"wrong when carried {k_len - 1} steps (from t={k_len - 1} to t=0)")
     return out
-
-
-def _dims(case: Case, T_x: int):
-    import dataclasses
-
-    return dataclasses.replace(case.dims, T_x=T_x)
 
 
 def wrong_forward(impl: Implementation, prop: str, case: Case) -> str | None:

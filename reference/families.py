@@ -13,11 +13,19 @@ axis of length one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-__all__ = ["Family", "FAMILIES", "get_family"]
+__all__ = ["Family", "FAMILIES", "get_family", "layout_shape"]
 
 Layout = tuple[tuple[str, ...], ...]
+
+
+def layout_shape(layout: Layout, dims: Mapping[str, int]) -> tuple[int, ...]:
+    """The shape of an array of ``layout`` at the sizes ``dims``: each axis the sum
+    of its blocks, 1 for ``()``. ``layout_shape((("n_a",), ("n_a", "n_x")), dims)``
+    is ``(n_a, n_a + n_x)``."""
+    return tuple(sum(dims[b] for b in blocks) if blocks else 1 for blocks in layout)
 
 _GATE_W: Layout = (("n_a",), ("n_a", "n_x"))
 _BIAS: Layout = (("n_a",), ())
@@ -84,6 +92,11 @@ class Family:
     def loss_gradient_keys(self) -> tuple[str, ...]:
         """Keys of the loss gradient: the sequence backward's plus the output layer's."""
         return (*self.gradient_keys, *(f"d{k}" for k in self.output_keys))
+
+    def parameter_shape(self, key: str, dims: Mapping[str, int]) -> tuple[int, ...]:
+        """The shape of parameter ``key`` at the sizes ``dims`` (``n_x, n_a, n_y``;
+        ``Dims.as_dict()`` will do): ``(n_a, n_a + n_x)`` for an LSTM's ``Wf``."""
+        return layout_shape(self.parameters[key], dims)
 
     def gate_of(self, key: str) -> str | None:
         """The gate a gradient key (``"dWf"``) or parameter key belongs to."""

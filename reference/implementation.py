@@ -6,8 +6,10 @@ Everything the harness knows about the code it checks passes through here:
   a ``.py`` file, the way ``python path/to/file.py`` would: the file's own
   folder comes first on the import path while it loads, so a helper beside it
   (the course's ``rnn_utils.py``) is found;
-* :class:`Implementation` looks the API's functions up (the one place that
-  decides a property is *skipped* because a function is missing), calls them
+* :class:`Implementation` looks the API's functions up (:meth:`~Implementation.unavailable`
+  is the one place that decides a check is *skipped* because a function is
+  missing; :meth:`reference.properties.Property.skip_reason`,
+  :meth:`~Implementation.require` and :meth:`~Implementation.call` ask it), calls them
   with their standard output and error captured and a per-call time limit, turns
   whatever they raise into a :class:`PropertyFailure` that names the user's file
   and line, and applies the dtype policy to what they return.
@@ -362,10 +364,17 @@ class Implementation:
         """Names of the functions for ``roles`` that the module does not provide."""
         return [family.functions[r] for r in roles if self.function(family, r) is None]
 
-    def require(self, family: Family, *roles: str) -> None:
+    def unavailable(self, family: Family, roles) -> str | None:
+        """Why a check needing ``roles`` is skipped (``"<label> does not provide f, g"``),
+        or ``None`` when the module provides them all."""
         missing = self.missing(family, roles)
-        if missing:
-            raise PropertySkipped(f"{self.label} does not provide {', '.join(missing)}")
+        return f"{self.label} does not provide {', '.join(missing)}" if missing else None
+
+    def require(self, family: Family, *roles: str) -> None:
+        """Raise :class:`PropertySkipped` unless the module provides every function of ``roles``."""
+        reason = self.unavailable(family, roles)
+        if reason:
+            raise PropertySkipped(reason)
 
     # -- calling --
 
@@ -374,7 +383,7 @@ class Implementation:
         name = family.functions[role]
         f = self.function(family, role)
         if f is None:
-            raise PropertySkipped(f"{self.label} does not provide {name}")
+            raise PropertySkipped(self.unavailable(family, (role,)))
         if name in self._hung:
             raise PropertyFailure(self._hung[name])
         if role in ("cell_forward", "forward"):

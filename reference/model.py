@@ -107,10 +107,10 @@ def scan_sequence(step, p, state0, x):
 # one contraction before the scan, and the recurrent blocks ``W[:, :n_a]`` of
 # all gates are stacked into one matmul per step. At the harness's padded
 # shapes (8 units, 8 columns) a step's cost is the number of XLA operations in
-# it, not their flops, and this halves a VJP's time (LSTM, 64 steps: 1.04 ms to
-# 0.52 ms). At the benchmarks' sizes it is no faster, so ``benchmarks/bench.py``
-# times ``scan_sequence`` over ``STEPS``. ``tests/test_reference.py`` checks
-# that the two agree, values and VJPs.
+# it, not their flops, and this halves a VJP's time (the timings:
+# ``docs/performance.md``). At the benchmarks' sizes it is no faster, so
+# ``benchmarks/bench.py`` times ``scan_sequence`` over ``STEPS``.
+# ``tests/test_reference.py`` checks that the two agree, values and VJPs.
 
 
 def _inputs(W_x, b, x):

@@ -33,7 +33,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .families import FAMILIES, Family, get_family
+from .families import FAMILIES, Family, get_family, layout_shape
 from .model import SEQUENCES, STEPS, output_logits
 
 __all__ = [
@@ -53,8 +53,8 @@ __all__ = [
 
 #: Smallest padded size of every dimension. Shapes up to it share one program.
 #: ``T_x`` starts at 16: every bucket is one more compiled program per family and
-#: program kind (0.3-0.5 s each, most of a CI run's oracle time), while eight
-#: padded steps cost 20-60 us per call.
+#: program kind, and compiling is most of a CI run's oracle time, while a few
+#: padded steps cost little per call (the timings: ``docs/performance.md``).
 BUCKET_MINIMUM = {"n_x": 8, "n_a": 8, "n_y": 8, "m": 8, "T_x": 16}
 
 X_LAYOUT = (("n_x",), ("m",), ("T_x",))
@@ -98,15 +98,11 @@ def _block_copies(layout, dims: tuple, pdims: tuple, to_padded: bool) -> tuple:
     )
 
 
-def _shape(layout, dims) -> tuple:
-    return tuple(sum(dims[b] for b in blocks) if blocks else 1 for blocks in layout)
-
-
 def _pad(arr, layout, dims, pdims):
     """Zero-pad ``arr`` from the real block sizes ``dims`` to the bucket sizes ``pdims``
     (on its last axes: leading batch axes are kept)."""
     arr = np.asarray(arr, dtype=np.float64)
-    out = np.zeros(arr.shape[: arr.ndim - len(layout)] + _shape(layout, pdims))
+    out = np.zeros(arr.shape[: arr.ndim - len(layout)] + layout_shape(layout, pdims))
     for dst, src in _block_copies(layout, tuple(dims.items()), tuple(pdims.items()), True):
         out[(Ellipsis, *dst)] = arr[(Ellipsis, *src)]
     return out
@@ -115,7 +111,7 @@ def _pad(arr, layout, dims, pdims):
 def _unpad(arr, layout, dims, pdims):
     """The real blocks of a padded ``arr``, laid out at their real sizes."""
     arr = np.asarray(arr)
-    out = np.empty(_shape(layout, dims), dtype=arr.dtype)
+    out = np.empty(layout_shape(layout, dims), dtype=arr.dtype)
     for dst, src in _block_copies(layout, tuple(dims.items()), tuple(pdims.items()), False):
         out[dst] = arr[src]
     return out
@@ -127,6 +123,16 @@ def _family(family) -> Family:
 
 def _pad_parameters(fam: Family, parameters, dims, pdims):
     return {k: _pad(parameters[k], lay, dims, pdims) for k, lay in fam.parameters.items()}
+
+
+def _bucketed(family, parameters, m: int, T_x: int | None, pad: bool):
+    """What every public function sets up before its jitted call: the family, the
+    real sizes (read off ``parameters``, ``m`` and ``T_x``), their bucket sizes, and
+    the parameters padded to the bucket."""
+    fam = _family(family)
+    dims = _dims_of(fam, parameters, m, T_x)
+    pdims = bucket(dims, pad)
+    return fam, dims, pdims, _pad_parameters(fam, parameters, dims, pdims)
 
 
 def _dims_of(fam: Family, parameters, m: int, T_x: int | None = None) -> dict[str, int]:
@@ -156,8 +162,8 @@ def _initial_state(fam: Family, a0):
 class _Program:
     """A jitted reference program whose outputs reach the host in one copy.
 
-    JAX copies every output array to the host separately, about 0.1 ms each on
-    a CPU, which for a VJP with seven gradients cost more than computing them.
+    JAX copies every output array to the host separately, which for a VJP with
+    seven gradients cost more than computing them (``docs/performance.md``).
     The compiled program therefore returns its outputs raveled into one flat
     buffer; the call splits that buffer back into the program's output tree,
     whose structure and shapes the program records while it is traced (once per
@@ -277,10 +283,7 @@ def cell_forward(family, xt, states_prev, parameters, *, pad=True) -> dict:
 
     ``states_prev`` is ``(a_prev,)`` or ``(a_prev, c_prev)``.
     """
-    fam = _family(family)
-    dims = _dims_of(fam, parameters, np.shape(xt)[1])
-    pdims = bucket(dims, pad)
-    p = _pad_parameters(fam, parameters, dims, pdims)
+    fam, dims, pdims, p = _bucketed(family, parameters, np.shape(xt)[1], None, pad)
     state = tuple(_pad(s, STATE_LAYOUT, dims, pdims) for s in states_prev)
     new, y = _cell_forward_jit(
         fam.name, p, _pad(xt, XT_LAYOUT, dims, pdims), state, _class_mask(dims, pdims)
@@ -292,11 +295,8 @@ def cell_forward(family, xt, states_prev, parameters, *, pad=True) -> dict:
 
 def forward(family, x, a0, parameters, *, pad=True) -> dict:
     """Reference sequence forward: ``{"a", ["c",] "y_pred"}``, each ``(n, m, T_x)``."""
-    fam = _family(family)
     _, m, T_x = np.shape(x)
-    dims = _dims_of(fam, parameters, m, T_x)
-    pdims = bucket(dims, pad)
-    p = _pad_parameters(fam, parameters, dims, pdims)
+    fam, dims, pdims, p = _bucketed(family, parameters, m, T_x, pad)
     states, y = _forward_jit(
         fam.name,
         p,
@@ -319,10 +319,7 @@ def cell_vjp(family, xt, states_prev, parameters, cotangents, *, pad=True) -> di
     ``cotangents`` are the upstream gradients on the step's new states, in the
     order of ``family.states`` (``(da_next,)`` or ``(da_next, dc_next)``).
     """
-    fam = _family(family)
-    dims = _dims_of(fam, parameters, np.shape(xt)[1])
-    pdims = bucket(dims, pad)
-    p = _pad_parameters(fam, parameters, dims, pdims)
+    fam, dims, pdims, p = _bucketed(family, parameters, np.shape(xt)[1], None, pad)
     pad_state = partial(_pad, layout=STATE_LAYOUT, dims=dims, pdims=pdims)
     gp, gx, gs = _cell_vjp_jit(
         fam.name,
@@ -344,13 +341,11 @@ def sequence_vjp(family, x, a0, parameters, da, *, pad=True) -> dict:
     Returns the keys of the family's sequence backward: ``dx, da0`` and one
     ``d<key>`` per recurrent parameter.
     """
-    fam = _family(family)
     _, m, T_x = np.shape(x)
-    dims = _dims_of(fam, parameters, m, T_x)
-    pdims = bucket(dims, pad)
+    fam, dims, pdims, p = _bucketed(family, parameters, m, T_x, pad)
     gp, gx, ga0 = _sequence_vjp_jit(
         fam.name,
-        _pad_parameters(fam, parameters, dims, pdims),
+        p,
         _pad(x, X_LAYOUT, dims, pdims),
         _pad(a0, STATE_LAYOUT, dims, pdims),
         _pad(da, SEQ_STATE_LAYOUT, dims, pdims),
@@ -362,14 +357,13 @@ def sequence_vjp(family, x, a0, parameters, da, *, pad=True) -> dict:
 
 def _loss_arguments(fam, x, a0, parameters, labels, pad):
     m, T_x = np.shape(x)[-2:]
-    dims = _dims_of(fam, parameters, m, T_x)
-    pdims = bucket(dims, pad)
+    fam, dims, pdims, p = _bucketed(fam, parameters, m, T_x, pad)
     labels_p = np.zeros((pdims["m"], pdims["T_x"]), dtype=np.int32)
     labels_p[:m, :T_x] = labels
     weights = np.zeros((pdims["m"], pdims["T_x"]))
     weights[:m, :T_x] = 1.0 / (m * T_x)
     args = (
-        _pad_parameters(fam, parameters, dims, pdims),
+        p,
         _pad(x, X_LAYOUT, dims, pdims),
         _pad(a0, STATE_LAYOUT, dims, pdims),
         labels_p,
@@ -425,14 +419,12 @@ def cell_projection(family, xt, states_prev, parameters, cotangents, *, pad=True
 def cell_projections(family, xt, states_prev, parameters, cotangents, *, pad=True) -> np.ndarray:
     """:func:`cell_projection` of a batch: ``xt``, each previous state and every
     parameter carry one leading axis of length ``B`` (the cotangents are shared)."""
-    fam = _family(family)
-    dims = _dims_of(fam, parameters, np.shape(xt)[-1])
-    pdims = bucket(dims, pad)
+    fam, dims, pdims, p = _bucketed(family, parameters, np.shape(xt)[-1], None, pad)
     pad_state = partial(_pad, layout=STATE_LAYOUT, dims=dims, pdims=pdims)
     return np.asarray(
         _cell_projection_jit(
             fam.name,
-            _pad_parameters(fam, parameters, dims, pdims),
+            p,
             _pad(xt, XT_LAYOUT, dims, pdims),
             tuple(pad_state(s) for s in states_prev),
             tuple(pad_state(c) for c in cotangents),
@@ -449,14 +441,12 @@ def sequence_projection(family, x, a0, parameters, da, *, pad=True) -> float:
 def sequence_projections(family, x, a0, parameters, da, *, pad=True) -> np.ndarray:
     """:func:`sequence_projection` of a batch: ``x``, ``a0`` and every parameter
     carry one leading axis of length ``B`` (``da`` is shared)."""
-    fam = _family(family)
     m, T_x = np.shape(x)[-2:]
-    dims = _dims_of(fam, parameters, m, T_x)
-    pdims = bucket(dims, pad)
+    fam, dims, pdims, p = _bucketed(family, parameters, m, T_x, pad)
     return np.asarray(
         _sequence_projection_jit(
             fam.name,
-            _pad_parameters(fam, parameters, dims, pdims),
+            p,
             _pad(x, X_LAYOUT, dims, pdims),
             _pad(a0, STATE_LAYOUT, dims, pdims),
             _pad(da, SEQ_STATE_LAYOUT, dims, pdims),

@@ -1,9 +1,13 @@
-"""Hypothesis settings profiles shared by the test suite and ``rnn-verify``.
+"""Hypothesis settings profiles of the test suite (``tests/conftest.py`` loads them).
 
 Chosen by the ``HYPOTHESIS_PROFILE`` environment variable; with ``CI`` set and
 no explicit choice, the ``ci`` profile (Hypothesis itself loads a profile of
 that name when ``CI`` is set). JAX-backed properties have no deadline: the
 first example of a new bucket shape includes a compilation.
+
+``rnn-verify`` does not read them: :func:`reference.runner.search` sets its own
+settings for each check (``--examples``, ``--seed``, no deadline, no example
+database), so a profile in the environment never changes its search.
 
 ========== ============ ============ ===============================================
 profile    examples     derandomized use

@@ -10,7 +10,10 @@ A user's function that raises, returns ``None``, or returns the wrong
 structure, keys, shapes or dtype fails the property with that reason: the
 harness never crashes on the code it checks. Calling the implementation
 (captured output, time limit, errors that name the user's line) and the dtype
-policy live in :mod:`reference.implementation`.
+policy live in :mod:`reference.implementation`; running it on a case in
+:mod:`reference.running`, which checks what it returned with
+:mod:`reference.outputs`; the finite differences that judge the oracle in
+:mod:`reference.finite_differences`.
 """
 
 from __future__ import annotations
@@ -22,15 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import oracle
-from .compare import (
-    FINITE_DIFFERENCE,
-    FD_STEP,
-    GradientMismatch,
-    assert_close,
-    compare_arrays,
-    tolerance_for,
-)
+from .compare import GradientMismatch, assert_close, compare_arrays, tolerance_for
 from .families import Family
+from .finite_differences import broadcast, fd_check
 from .implementation import (
     Implementation,
     ImplementationError,
@@ -38,196 +35,28 @@ from .implementation import (
     PropertySkipped,
     load_implementation,
 )
+from .outputs import TIME_AXES
+from .running import (
+    call_backward,
+    run_backward,
+    run_cell_backward,
+    run_cell_forward,
+    run_forward,
+    run_loss_gradients,
+)
 from .strategies import Case
 
 __all__ = [
     "Implementation",
     "PropertyFailure",
     "PropertySkipped",
+    "Property",
     "PROPERTIES",
     "IMPLEMENTATION_PROPERTIES",
     "ImplementationError",
+    "compare_results",
     "load_implementation",
 ]
-
-
-# --- checking what a user's function returned -------------------------------
-
-
-def _check_array(impl: Implementation, func: str, what: str, value, shape: tuple,
-                 dtype) -> np.ndarray:
-    if value is None:
-        raise PropertyFailure(f"{func} returned None for {what} (expected an array of shape {shape})")
-    if not isinstance(value, np.ndarray):
-        raise PropertyFailure(
-            f"{func} returned {type(value).__name__} for {what}, expected a numpy array of shape {shape}"
-        )
-    if value.shape != shape:
-        raise PropertyFailure(f"{func} returned {what} of shape {value.shape}, expected {shape}")
-    if value.dtype != dtype:
-        impl.check_dtype(func, what, value.dtype, dtype)
-    return value
-
-
-def _check_tuple(func: str, value, names: tuple[str, ...]) -> dict:
-    if not isinstance(value, tuple) or len(value) != len(names):
-        got = f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
-        raise PropertyFailure(f"{func} returned {got}, expected the tuple ({', '.join(names)})")
-    return dict(zip(names, value))
-
-
-def _check_dict(impl: Implementation, func: str, value, shapes: dict[str, tuple], dtype) -> dict:
-    if not isinstance(value, dict):
-        raise PropertyFailure(
-            f"{func} returned {type(value).__name__}, expected a dict with keys {list(shapes)}"
-        )
-    missing = [k for k in shapes if k not in value]
-    if missing:
-        raise PropertyFailure(
-            f"{func} returned a dict without key(s) {missing}; it has {list(value)}"
-        )
-    return {k: _check_array(impl, func, repr(k), value[k], s, dtype) for k, s in shapes.items()}
-
-
-def _parameter_shapes(case: Case) -> dict[str, tuple]:
-    return {k: v.shape for k, v in case.parameters.items()}
-
-
-def _seq(case: Case, n: int) -> tuple:
-    return (n, case.dims.m, case.dims.T_x)
-
-
-def _cell_gradient_shapes(case: Case) -> dict[str, tuple]:
-    fam, d = case.family, case.dims
-    shapes = {"dxt": (d.n_x, d.m), **{f"d{s}_prev": (d.n_a, d.m) for s in fam.states}}
-    shapes.update({f"d{k}": case.parameters[k].shape for k in fam.recurrent_keys})
-    return shapes
-
-
-def _gradient_shapes(case: Case, T_x: int | None = None) -> dict[str, tuple]:
-    fam, d = case.family, case.dims
-    T_x = d.T_x if T_x is None else T_x
-    shapes = {"dx": (d.n_x, d.m, T_x), "da0": (d.n_a, d.m)}
-    shapes.update({f"d{k}": case.parameters[k].shape for k in fam.recurrent_keys})
-    return shapes
-
-
-TIME_AXES = {"a": 2, "c": 2, "y_pred": 2, "dx": 2, "da": 2}
-
-
-# --- running the implementation ---------------------------------------------
-
-
-def run_cell_forward(impl: Implementation, case: Case) -> tuple[dict, object]:
-    fam, d = case.family, case.dims
-    func = fam.functions["cell_forward"]
-    out = _check_tuple(
-        func,
-        impl.call(fam, "cell_forward", case.x[:, :, 0], *case.states_prev, case.parameters),
-        fam.cell_forward_outputs,
-    )
-    arrays = {f"{s}_next": (d.n_a, d.m) for s in fam.states}
-    arrays["yt_pred"] = (d.n_y, d.m)
-    checked = {k: _check_array(impl, func, k, out[k], s, case.dtype) for k, s in arrays.items()}
-    return checked, out["cache"]
-
-
-def run_forward(impl: Implementation, case: Case, x=None, a0=None) -> tuple[dict, object]:
-    fam, d = case.family, case.dims
-    x = case.x if x is None else x
-    a0 = case.a0 if a0 is None else a0
-    func = fam.functions["forward"]
-    out = _check_tuple(func, impl.call(fam, "forward", x, a0, case.parameters), fam.forward_outputs)
-    m, T_x = x.shape[1], x.shape[2]
-    arrays = {s: (d.n_a, m, T_x) for s in fam.states}
-    arrays["y_pred"] = (d.n_y, m, T_x)
-    checked = {k: _check_array(impl, func, k, out[k], s, case.dtype) for k, s in arrays.items()}
-    return checked, out["caches"]
-
-
-def run_cell_backward(impl: Implementation, case: Case, cotangents=None) -> dict:
-    fam = case.family
-    _, cache = run_cell_forward(impl, case)
-    cotangents = case.cell_cotangents if cotangents is None else cotangents
-    out = impl.call(fam, "cell_backward", *cotangents, cache)
-    return _check_dict(impl, fam.functions["cell_backward"], out, _cell_gradient_shapes(case), case.dtype)
-
-
-def caches_problem(family: Family, caches, T_x: int) -> str | None:
-    """How ``caches`` departs from the contract's structure, or ``None``.
-
-    The contract: ``(list of T_x cell caches, x)``, each cell cache the family's
-    tuple (:attr:`Family.cell_cache_fields`). Only read to explain a backward
-    that failed on what its own forward returned.
-    """
-    expected = f"expected (list of T_x = {T_x} cell caches, x)"
-    if not isinstance(caches, (tuple, list)) or len(caches) != 2:
-        got = f"a {type(caches).__name__} of {len(caches)}" if hasattr(caches, "__len__") else (
-            type(caches).__name__)
-        return f"{expected}, got {got}"
-    steps, x = caches
-    if not hasattr(steps, "__len__") or not hasattr(steps, "__getitem__"):
-        return f"{expected}, got a {type(steps).__name__} where the list belongs"
-    if len(steps) != T_x:
-        return f"{expected}, got a list of {len(steps)}"
-    if not isinstance(x, np.ndarray) or x.ndim != 3 or x.shape[2] != T_x:
-        return f"{expected}, got {type(x).__name__} {getattr(x, 'shape', '')} where x belongs"
-    fields = family.cell_cache_fields
-    for t, cell in enumerate(steps):
-        if not isinstance(cell, tuple) or len(cell) != len(fields):
-            got = f"a tuple of {len(cell)}" if isinstance(cell, tuple) else type(cell).__name__
-            return f"cell cache {t} is {got}, expected ({', '.join(fields)})"
-    return None
-
-
-def call_backward(impl: Implementation, case: Case, da, caches, T_forward: int) -> dict:
-    """The sequence backward on ``caches`` from the implementation's own forward over
-    ``T_forward`` steps, its result checked against the gradient shapes of ``da``'s ``T_x``.
-
-    A backward that fails on caches its forward built with the wrong structure is
-    reported as the forward's fault, not as the backward's exception.
-    """
-    fam = case.family
-    try:
-        out = impl.call(fam, "backward", da, caches)
-    except PropertyFailure as exc:
-        problem = caches_problem(fam, caches, T_forward)
-        if problem is None:
-            raise
-        raise PropertyFailure(
-            f"{fam.functions['forward']} returned malformed caches: {problem}; "
-            f"{fam.functions['backward']} failed on them: {exc}"
-        ) from exc
-    return _check_dict(impl, fam.functions["backward"], out, _gradient_shapes(case, T_x=da.shape[2]),
-                       case.dtype)
-
-
-def run_backward(impl: Implementation, case: Case, da=None) -> dict:
-    _, caches = run_forward(impl, case)
-    da = case.da if da is None else da
-    return call_backward(impl, case, da, caches, case.dims.T_x)
-
-
-def run_loss_gradients(impl: Implementation, case: Case) -> tuple[float, dict]:
-    """The loss and its gradient with respect to everything, via the implementation."""
-    fam, d = case.family, case.dims
-    impl.require(fam, "forward", "loss", "loss_backward", "backward")
-    outputs, caches = run_forward(impl, case)
-    loss_name = fam.functions["loss"]
-    loss = impl.call(fam, "loss", outputs["y_pred"], case.labels)
-    if loss is None or np.ndim(loss) != 0:
-        raise PropertyFailure(f"{loss_name} returned {loss!r}, expected a scalar")
-    W, b = fam.output_keys
-    shapes = {f"d{W}": case.parameters[W].shape, f"d{b}": case.parameters[b].shape, "da": _seq(case, d.n_a)}
-    head = _check_dict(
-        impl, fam.functions["loss_backward"],
-        impl.call(fam, "loss_backward", outputs["y_pred"], case.labels, caches),
-        shapes,
-        case.dtype,
-    )
-    grads = call_backward(impl, case, head["da"], caches, d.T_x)
-    grads.update({f"d{W}": head[f"d{W}"], f"d{b}": head[f"d{b}"]})
-    return float(loss), grads
 
 
 def _f64(case: Case):
@@ -236,8 +65,13 @@ def _f64(case: Case):
     return p, case.x.astype(np.float64), case.a0.astype(np.float64)
 
 
-def _compare(func: str, manual: dict, reference: dict, case: Case, against: str,
-             scale: float = 1.0) -> list:
+def compare_results(func: str, manual: dict, reference: dict, case: Case, against: str,
+                    scale: float = 1.0) -> list:
+    """Every key of ``reference`` against ``manual`` at the case's dtype tolerance.
+
+    Returns the comparisons; a mismatch raises :class:`PropertyFailure` naming
+    ``func``, the key, the element and the time step (``against`` names the other side).
+    """
     tol = tolerance_for(case.dtype)
     try:
         return assert_close(
@@ -258,7 +92,7 @@ def cell_forward_matches_reference(impl: Implementation, case: Case) -> list:
     p, x, _ = _f64(case)
     states = tuple(s.astype(np.float64) for s in case.states_prev)
     ref = oracle.cell_forward(fam, x[:, :, 0], states, p)
-    return _compare(fam.functions["cell_forward"], manual, ref, case, "the JAX cell")
+    return compare_results(fam.functions["cell_forward"], manual, ref, case, "the JAX cell")
 
 
 def forward_matches_reference(impl: Implementation, case: Case) -> list:
@@ -267,7 +101,7 @@ def forward_matches_reference(impl: Implementation, case: Case) -> list:
     manual, _ = run_forward(impl, case)
     p, x, a0 = _f64(case)
     ref = oracle.forward(fam, x, a0, p)
-    return _compare(fam.functions["forward"], manual, ref, case, "the JAX lax.scan")
+    return compare_results(fam.functions["forward"], manual, ref, case, "the JAX lax.scan")
 
 
 def cell_backward_matches_vjp(impl: Implementation, case: Case) -> list:
@@ -279,7 +113,7 @@ def cell_backward_matches_vjp(impl: Implementation, case: Case) -> list:
     states = tuple(s.astype(np.float64) for s in case.states_prev)
     cots = tuple(c.astype(np.float64) for c in case.cell_cotangents)
     ref = oracle.cell_vjp(fam, x[:, :, 0], states, p, cots)
-    return _compare(fam.functions["cell_backward"], manual, ref, case, "jax.vjp of the cell",
+    return compare_results(fam.functions["cell_backward"], manual, ref, case, "jax.vjp of the cell",
                     scale=max(float(np.abs(c).max()) for c in cots))
 
 
@@ -290,7 +124,7 @@ def backward_matches_vjp(impl: Implementation, case: Case) -> list:
     manual = run_backward(impl, case)
     p, x, a0 = _f64(case)
     ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
-    return _compare(fam.functions["backward"], manual, ref, case, "jax.vjp of the sequence",
+    return compare_results(fam.functions["backward"], manual, ref, case, "jax.vjp of the sequence",
                     scale=float(np.abs(case.da).max()))
 
 
@@ -312,7 +146,7 @@ def shorter_da_matches_vjp(impl: Implementation, case: Case) -> list:
     manual = call_backward(impl, case, case.da, caches, d.T_x + extra)
     p, x, a0 = _f64(case)
     ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
-    return _compare(f"{fam.functions['backward']} (da of T_x = {d.T_x}, caches of {d.T_x + extra} steps)",
+    return compare_results(f"{fam.functions['backward']} (da of T_x = {d.T_x}, caches of {d.T_x + extra} steps)",
                     manual, ref, case, "jax.vjp of the first T_x steps",
                     scale=float(np.abs(case.da).max()))
 
@@ -326,7 +160,7 @@ def loss_gradient_matches_grad(impl: Implementation, case: Case) -> list:
     ref_loss, ref = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
     func = f"{fam.functions['loss_backward']} + {fam.functions['backward']}"
     W = fam.output_keys[0]
-    comparisons = _compare(func, manual, ref, case, "jax.grad of the loss",
+    comparisons = compare_results(func, manual, ref, case, "jax.grad of the loss",
                            scale=float(np.abs(p[W]).max()) / (case.dims.m * case.dims.T_x))
     # The loss is computed from probabilities, which cannot represent a
     # true-class probability below the dtype's normal range (the log of an
@@ -343,81 +177,6 @@ def loss_gradient_matches_grad(impl: Implementation, case: Case) -> list:
     return comparisons
 
 
-def _directions(case: Case, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(case.seed ^ 0x5EED)
-    out = {}
-    for k, v in arrays.items():
-        d = rng.standard_normal(v.shape)
-        out[k] = d / max(np.linalg.norm(d), 1e-300)
-    return out
-
-
-def _fd_steps(h: float) -> tuple[float, ...]:
-    """The signed steps at which :func:`_richardson` evaluates, in order."""
-    return (h, -h, h / 2, -h / 2, h / 4, -h / 4)
-
-
-def _richardson(f: Callable[[float], float], h: float) -> tuple[float, float]:
-    """Derivative at 0 by central differences at ``h, h/2, h/4`` with Richardson
-    extrapolation (cancelling the ``h**2`` term), and an estimate of its error.
-
-    The estimate is the change between the extrapolations from ``(h, h/2)`` and
-    ``(h/2, h/4)``: it grows where the function is far from polynomial at the
-    scale of ``h`` (deeply saturated gates), where a fixed tolerance would raise
-    false alarms about a correct oracle.
-    """
-    return _richardson_of([f(t) for t in _fd_steps(h)], h)
-
-
-def _richardson_of(values, h: float) -> tuple[float, float]:
-    """:func:`_richardson` from the function's values at :func:`_fd_steps`."""
-    d = [(values[2 * k] - values[2 * k + 1]) / (2 * s) for k, s in enumerate((h, h / 2, h / 4))]
-    r1, r2 = (4 * d[1] - d[0]) / 3, (4 * d[2] - d[1]) / 3
-    return r2, abs(r2 - r1)
-
-
-def _fd_check(name: str, case: Case, f: Callable[[dict], np.ndarray], inputs: dict,
-              grads: dict, upstream: float) -> list:
-    """Directional finite differences of ``f`` along a random unit direction per input.
-
-    ``f`` takes the inputs stacked over a leading batch axis and returns one
-    value per entry: the unperturbed inputs and every perturbation of every
-    input go to the oracle in one call.
-
-    Rounding in the differences is relative to the terms of ``f``, not to its
-    value (a loss near 0 is a difference of logits of order one): the scale is
-    ``|f|`` or the upstream gradient's size (1 for the loss), whichever is larger.
-    """
-    directions = _directions(case, inputs)
-    steps = _fd_steps(FD_STEP)
-    batch = [inputs] + [{**inputs, key: inputs[key] + t * v}
-                        for key, v in directions.items() for t in steps]
-    values = f({k: np.stack([b[k] for b in batch]) for k in inputs})
-    scale = max(abs(float(values[0])), upstream)
-    comparisons = []
-    for n, (key, v) in enumerate(directions.items()):
-        start = 1 + n * len(steps)
-        fd, fd_error = _richardson_of([float(y) for y in values[start : start + len(steps)]],
-                                      FD_STEP)
-        ad = float(np.vdot(grads[f"d{key}"], v))
-        c = compare_arrays(name, f"d{key}", np.array(ad), np.array(fd), FINITE_DIFFERENCE,
-                           against="central finite differences", scale=scale, slack=fd_error)
-        comparisons.append(c)
-    failed = [c for c in comparisons if not c.ok]
-    if failed:
-        raise PropertyFailure(
-            f"{case!r}\nthe JAX reference disagrees with finite differences:\n"
-            + "\n".join(c.describe() for c in failed),
-            failed,
-        )
-    return comparisons
-
-
-def _broadcast(arrays: dict, batch: int) -> dict:
-    """Inputs held fixed, as read-only views with the batch axis of the perturbed ones."""
-    return {k: np.broadcast_to(v, (batch,) + v.shape) for k, v in arrays.items()}
-
-
 def reference_matches_finite_differences(impl: Implementation, case: Case) -> list:
     """The oracle itself: its cell VJP, sequence VJP and loss gradient agree with
     central finite differences in float64 (a directional derivative per input)."""
@@ -431,29 +190,29 @@ def reference_matches_finite_differences(impl: Implementation, case: Case) -> li
     fixed = {k: v for k, v in p.items() if k not in keys}  # the output layer
 
     def cell_f(inp):
-        params = {**_broadcast(fixed, len(inp["xt"])), **{k: inp[k] for k in keys}}
+        params = {**broadcast(fixed, len(inp["xt"])), **{k: inp[k] for k in keys}}
         return oracle.cell_projections(fam, inp["xt"], tuple(inp[s] for s in state_names),
                                        params, cots)
 
     cell_in = {"xt": x[:, :, 0], **dict(zip(state_names, states)), **{k: p[k] for k in keys}}
-    out = _fd_check("reference cell VJP", case, cell_f, cell_in,
-                    oracle.cell_vjp(fam, x[:, :, 0], states, p, cots),
-                    upstream=max(float(np.abs(c).max()) for c in cots))
+    out = fd_check("reference cell VJP", case, cell_f, cell_in,
+                   oracle.cell_vjp(fam, x[:, :, 0], states, p, cots),
+                   upstream=max(float(np.abs(c).max()) for c in cots))
 
     def seq_f(inp):
-        params = {**_broadcast(fixed, len(inp["x"])), **{k: inp[k] for k in keys}}
+        params = {**broadcast(fixed, len(inp["x"])), **{k: inp[k] for k in keys}}
         return oracle.sequence_projections(fam, inp["x"], inp["a0"], params, da)
 
     seq_in = {"x": x, "a0": a0, **{k: p[k] for k in keys}}
-    out += _fd_check("reference sequence VJP", case, seq_f, seq_in,
-                     oracle.sequence_vjp(fam, x, a0, p, da), upstream=float(np.abs(da).max()))
+    out += fd_check("reference sequence VJP", case, seq_f, seq_in,
+                    oracle.sequence_vjp(fam, x, a0, p, da), upstream=float(np.abs(da).max()))
 
     def loss_f(inp):
         return oracle.loss_values(fam, inp["x"], inp["a0"], {k: inp[k] for k in p}, case.labels)
 
     _, grads = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
-    out += _fd_check("reference loss gradient", case, loss_f, {"x": x, "a0": a0, **p}, grads,
-                     upstream=1.0)
+    out += fd_check("reference loss gradient", case, loss_f, {"x": x, "a0": a0, **p}, grads,
+                    upstream=1.0)
     return out
 
 
@@ -483,19 +242,18 @@ def single_step_equals_cell(impl: Implementation, case: Case) -> list:
     """A ``T_x = 1`` sequence equals one cell step, forward and backward."""
     fam = case.family
     impl.require(fam, "cell_forward", "forward", "cell_backward", "backward")
-    tol = tolerance_for(case.dtype)
     x1 = case.x[:, :, :1]
     seq, caches = run_forward(impl, case, x=x1)
     cell, _ = run_cell_forward(impl, case)
     if len(fam.states) > 1:  # the sequence starts from c0 = 0
-        case = _with(case, c_prev=np.zeros_like(case.c_prev))
+        case = case.replace(c_prev=np.zeros_like(case.c_prev))
         cell, _ = run_cell_forward(impl, case)
     manual = {s: seq[s][:, :, 0] for s in fam.states}
     manual["y_pred"] = seq["y_pred"][:, :, 0]
     cell_named = {s: cell[f"{s}_next"] for s in fam.states}
     cell_named["y_pred"] = cell["yt_pred"]
-    out = _compare_pair(fam.functions["forward"] + " with T_x = 1", manual, cell_named, tol, case,
-                        "one step of " + fam.functions["cell_forward"])
+    out = compare_results(fam.functions["forward"] + " with T_x = 1", manual, cell_named, case,
+                          "one step of " + fam.functions["cell_forward"])
     da1 = case.da[:, :, :1]
     seq_g = call_backward(impl, case, da1, caches, 1)
     cots = (da1[:, :, 0],) + tuple(np.zeros_like(case.a0) for _ in fam.states[1:])
@@ -503,23 +261,9 @@ def single_step_equals_cell(impl: Implementation, case: Case) -> list:
     manual_g = {"dxt": seq_g["dx"][:, :, 0], "da_prev": seq_g["da0"]}
     manual_g.update({f"d{k}": seq_g[f"d{k}"] for k in fam.recurrent_keys})
     cell_g = {k: cell_g[k] for k in manual_g}
-    out += _compare_pair(fam.functions["backward"] + " with T_x = 1", manual_g, cell_g, tol, case,
-                         "one step of " + fam.functions["cell_backward"])
+    out += compare_results(fam.functions["backward"] + " with T_x = 1", manual_g, cell_g, case,
+                           "one step of " + fam.functions["cell_backward"])
     return out
-
-
-def _with(case: Case, **changes) -> Case:
-    import dataclasses
-
-    return dataclasses.replace(case, **changes)
-
-
-def _compare_pair(func, manual, other, tol, case, against) -> list:
-    try:
-        return assert_close(func, manual, other, tol, time_axes=TIME_AXES, context=f"{case!r}",
-                            against=against)
-    except GradientMismatch as exc:
-        raise PropertyFailure(str(exc), exc.comparisons) from None
 
 
 def batch_columns_are_independent(impl: Implementation, case: Case) -> list:
@@ -527,34 +271,27 @@ def batch_columns_are_independent(impl: Implementation, case: Case) -> list:
     the parameter gradients of the batch are the sums over its columns."""
     fam = case.family
     impl.require(fam, "forward", "backward")
-    tol = tolerance_for(case.dtype)
     full_out, full_caches = run_forward(impl, case)
     full_g = call_backward(impl, case, case.da, full_caches, case.dims.T_x)
     summed = {f"d{k}": np.zeros(case.parameters[k].shape) for k in fam.recurrent_keys}
     out = []
     for j in range(case.dims.m):
         col = slice(j, j + 1)
-        sub = _with(case, dims=_replace_dims(case, m=1), x=case.x[:, col], a0=case.a0[:, col],
-                    c_prev=case.c_prev[:, col], da=case.da[:, col], dc_next=case.dc_next[:, col],
-                    labels=case.labels[col])
+        sub = case.replace(dims=case.dims.replace(m=1), x=case.x[:, col], a0=case.a0[:, col],
+                           c_prev=case.c_prev[:, col], da=case.da[:, col],
+                           dc_next=case.dc_next[:, col], labels=case.labels[col])
         sub_out, sub_caches = run_forward(impl, sub)
         sub_g = call_backward(impl, sub, sub.da, sub_caches, case.dims.T_x)
         mine = {k: full_out[k][:, col] for k in sub_out}
         mine.update({"dx": full_g["dx"][:, col], "da0": full_g["da0"][:, col]})
         theirs = {**sub_out, "dx": sub_g["dx"], "da0": sub_g["da0"]}
-        out += _compare_pair(f"{fam.functions['forward']}/{fam.functions['backward']} column {j}",
-                             mine, theirs, tol, case, f"a batch of column {j} alone")
+        out += compare_results(f"{fam.functions['forward']}/{fam.functions['backward']} column {j}",
+                               mine, theirs, case, f"a batch of column {j} alone")
         for k in summed:
             summed[k] += sub_g[k]
-    out += _compare_pair(fam.functions["backward"], {k: full_g[k] for k in summed}, summed, tol,
-                         case, "the sum of per-column gradients")
+    out += compare_results(fam.functions["backward"], {k: full_g[k] for k in summed}, summed,
+                           case, "the sum of per-column gradients")
     return out
-
-
-def _replace_dims(case: Case, **changes):
-    import dataclasses
-
-    return dataclasses.replace(case.dims, **changes)
 
 
 def _snapshot(obj):
@@ -616,6 +353,17 @@ class Property:
     roles: tuple[str, ...]
     dtypes: tuple[str, ...] = ("float64", "float32")
     judges: str = "implementation"  # or "oracle": a check of the reference itself
+
+    def skip_reason(self, impl: Implementation, family: Family, dtype: str) -> str | None:
+        """Why this property does not run on ``impl``'s ``family`` in ``dtype``, or ``None``.
+
+        The one decision ``rnn-verify`` (:func:`reference.runner.search`) and the
+        pytest suite both ask before drawing a case: the property runs in other
+        dtypes only, or the module lacks a function of :attr:`roles`.
+        """
+        if dtype not in self.dtypes:
+            return f"{self.name} runs in {', '.join(self.dtypes)} only"
+        return impl.unavailable(family, self.roles)
 
 
 PROPERTIES: dict[str, Property] = {

@@ -86,13 +86,9 @@ def search(
     p = PROPERTIES[prop]
     fam = family if isinstance(family, Family) else get_family(family)
     outcome = Outcome(prop=prop, family=fam.name, dtype=dtype, status="passed")
-    if dtype not in p.dtypes:
-        outcome.status, outcome.message = "skipped", f"{prop} runs in {', '.join(p.dtypes)} only"
-        return outcome
-    missing = impl.missing(fam, p.roles)
-    if missing:
-        outcome.status = "skipped"
-        outcome.message = f"{impl.label} does not provide {', '.join(missing)}"
+    reason = p.skip_reason(impl, fam, dtype)
+    if reason:
+        outcome.status, outcome.message = "skipped", reason
         return outcome
 
     calls = {"n": 0, "first_failure": None}

@@ -10,6 +10,7 @@ Every dimension shrinks towards 1, every scale towards 1.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,6 +69,10 @@ class Dims:
     def __str__(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.as_dict().items())
 
+    def replace(self, **changes) -> Dims:
+        """These dimensions with ``changes`` (``dims.replace(m=1)``)."""
+        return dataclasses.replace(self, **changes)
+
 
 @dataclass(frozen=True, repr=False)
 class Case:
@@ -102,6 +107,14 @@ class Case:
     def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis prints failing cases so
         printer.text(repr(self))
 
+    def replace(self, **changes) -> Case:
+        """This case with ``changes``; the other fields are shared, not copied.
+
+        The caller keeps the arrays consistent with ``dims``:
+        ``case.replace(dims=case.dims.replace(m=1), x=case.x[:, :1], ...)``.
+        """
+        return dataclasses.replace(self, **changes)
+
     @property
     def states_prev(self) -> tuple[np.ndarray, ...]:
         """The cell's previous state: ``(a_prev,)`` or ``(a_prev, c_prev)``."""
@@ -126,12 +139,11 @@ def make_case(
     """Build the arrays of a case deterministically from ``seed``."""
     family = family if isinstance(family, Family) else get_family(family)
     rng = np.random.default_rng(seed)
-    d = dims.as_dict()
-    sizes = {"n_x": d["n_x"], "n_a": d["n_a"], "n_y": d["n_y"]}
+    sizes = dims.as_dict()
     parameters = {}
     W_out, b_out = family.output_keys
     for key, layout in family.parameters.items():
-        shape = tuple(sum(sizes[b] for b in blocks) if blocks else 1 for blocks in layout)
+        shape = family.parameter_shape(key, sizes)
         if key == b_out:
             scale = logit_scale
         elif key == W_out:

@@ -282,8 +282,8 @@ def _parameter_shape_cases(family, sizes):
     """
     fam = FAMILIES[family]
     first, W_out = fam.recurrent_keys[0], fam.output_keys[0]
-    for key, layout in fam.parameters.items():
-        shape = tuple(sum(sizes[b] for b in blocks) if blocks else 1 for blocks in layout)
+    for key in fam.parameters:
+        shape = fam.parameter_shape(key, sizes)
         if key == first:
             yield key, np.zeros(shape + (1,)), "(?, ?)"
         elif key == W_out:

@@ -12,7 +12,8 @@ from hypothesis import given
 
 from reference import oracle
 from reference.families import FAMILIES
-from reference.properties import PropertySkipped, _compare, run_cell_backward, run_cell_forward
+from reference.properties import PropertySkipped, compare_results
+from reference.running import run_cell_backward, run_cell_forward
 from reference.strategies import Dims, cases, make_case
 
 LSTM, GRU, GRU_AFTER = FAMILIES["lstm"], FAMILIES["gru"], FAMILIES["gru_reset_after"]
@@ -42,8 +43,8 @@ def test_lstm_upstream_on_c_only(impl, case):
     f64 = lambda a: a.astype(np.float64)  # noqa: E731
     ref = oracle.cell_vjp(LSTM, f64(case.x[:, :, 0]), tuple(map(f64, case.states_prev)),
                           {k: f64(v) for k, v in case.parameters.items()}, tuple(map(f64, cots)))
-    _compare("lstm_cell_backward (upstream on c only)", manual, ref, case, "jax.vjp of the cell",
-             scale=float(np.abs(case.dc_next).max()))
+    compare_results("lstm_cell_backward (upstream on c only)", manual, ref, case,
+                    "jax.vjp of the cell", scale=float(np.abs(case.dc_next).max()))
 
 
 @given(case=cases(LSTM, dtype=np.float64))

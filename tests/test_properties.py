@@ -29,11 +29,9 @@ RATIO_LOG = os.environ.get("RNN_GRADCHECK_RATIO_LOG")
 @pytest.mark.parametrize("prop", list(PROPERTIES))
 def test_property(impl, prop, family, dtype):
     p, fam = PROPERTIES[prop], FAMILIES[family]
-    if dtype not in p.dtypes:
-        pytest.skip(f"{prop} runs in {', '.join(p.dtypes)} only")
-    missing = impl.missing(fam, p.roles)
-    if missing:
-        pytest.skip(f"{impl.label} does not provide {', '.join(missing)}")
+    reason = p.skip_reason(impl, fam, dtype)
+    if reason:
+        pytest.skip(reason)
     seen = {"examples": 0, "max_ratio": 0.0, "worst": None}
 
     @given(case=cases(fam, dtype=dtype))

@@ -33,7 +33,8 @@ import numpy as np
 from reference.compare import FLOAT64, compare_arrays
 from reference.diagnose import wrong_forward
 from reference.families import get_family
-from reference.properties import Implementation, PropertyFailure, PropertySkipped, _check_tuple
+from reference.outputs import check_tuple
+from reference.properties import Implementation, PropertyFailure, PropertySkipped
 from reference.runner import search
 from reference.strategies import Dims, make_case
 
@@ -136,14 +137,14 @@ def _outputs(impl: Implementation, case, da_steps: int | None = None) -> dict:
 
     res = call("cell_forward", "cell_forward", case.x[:, :, 0], *case.states_prev, case.parameters)
     if isinstance(res, tuple):
-        named = _check_tuple("cell_forward", res, fam.cell_forward_outputs)
+        named = check_tuple("cell_forward", res, fam.cell_forward_outputs)
         out.update({f"cell_forward.{k}": v for k, v in named.items() if k != "cache"})
         g = call("cell_backward", "cell_backward", *case.cell_cotangents, named["cache"])
         if isinstance(g, dict):
             out.update({f"cell_backward.{k}": v for k, v in g.items()})
     res = call("forward", "forward", case.x, case.a0, case.parameters)
     if isinstance(res, tuple):
-        named = _check_tuple("forward", res, fam.forward_outputs)
+        named = check_tuple("forward", res, fam.forward_outputs)
         out.update({f"forward.{k}": v for k, v in named.items() if k != "caches"})
         g = call("backward", "backward", da, named["caches"])
         if isinstance(g, dict):
