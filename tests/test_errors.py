@@ -8,8 +8,6 @@ written once for every family through the registry.
 from __future__ import annotations
 
 import copy
-import functools
-import re
 import types
 import warnings
 
@@ -19,32 +17,7 @@ import pytest
 import manual_rnn
 from reference.families import FAMILIES
 from reference.strategies import Dims, make_case
-
-FAMILY_NAMES = [f for f in FAMILIES if FAMILIES[f].functions["forward"] in dir(manual_rnn)]
-
-
-def fn(family, role):
-    """The family's public function; forward functions get the family's keyword
-    arguments (``reset_after=True`` for ``gru_reset_after``)."""
-    f = getattr(manual_rnn, FAMILIES[family].functions[role])
-    if role in ("cell_forward", "forward") and FAMILIES[family].kwargs:
-        return functools.partial(f, **FAMILIES[family].kwargs)
-    return f
-
-
-def case_of(family, dtype=np.float64):
-    return make_case(family, Dims(n_x=3, n_a=4, n_y=2, m=5, T_x=6), dtype=dtype, seed=7)
-
-
-def cell_args(case):
-    return (case.x[:, :, 0], *case.states_prev, case.parameters)
-
-
-def raises(exc, func, *names):
-    """``pytest.raises`` for a message that starts with ``func: `` and names every one of ``names``."""
-    pattern = "^" + "".join(f"(?=.*{re.escape(n)})" for n in names) + f"{re.escape(func)}: "
-    return pytest.raises(exc, match=re.compile(pattern, re.S))
-
+from tests.helpers import FAMILY_NAMES, case_of, cell_args, fn, raises
 
 @pytest.mark.parametrize("family", FAMILY_NAMES)
 def test_xt_with_wrong_n_x(family):
@@ -649,5 +622,11 @@ def test_parameters_may_be_any_mapping(family):
     g, g_frozen = fn(family, "backward")(case.da, out[-1]), fn(family, "backward")(case.da, out_frozen[-1])
     for key in g:
         np.testing.assert_array_equal(g_frozen[key], g[key], err_msg=key)
-    cell = fn(family, "cell_forward")(*cell_args(case)[:-1], frozen)
-    fn(family, "cell_backward")(*case.cell_cotangents, cell[-1])
+    cell = fn(family, "cell_forward")(*cell_args(case))
+    cell_frozen = fn(family, "cell_forward")(*cell_args(case)[:-1], frozen)
+    for a, b in zip(cell_frozen[:-1], cell[:-1]):
+        np.testing.assert_array_equal(a, b)
+    g = fn(family, "cell_backward")(*case.cell_cotangents, cell[-1])
+    g_frozen = fn(family, "cell_backward")(*case.cell_cotangents, cell_frozen[-1])
+    for key in g:
+        np.testing.assert_array_equal(g_frozen[key], g[key], err_msg=key)

@@ -14,7 +14,7 @@ public API (so `rnn-verify --impl tests/faults/NAME.py`, run from the
 repository's root, shows its report). They come in three kinds (the table's
 "origin"):
 
-* **by hand** (`ex_*.py`, 31 faults): mistakes found in public solutions of the
+* **by hand** (`ex_*.py`): mistakes found in public solutions of the
   exercise, each written as the whole
   function(s) a student would hand in, in the exercise's style (per-step loops,
   `np.dot`, float64 buffers), on top of the exercise's correct solution in
