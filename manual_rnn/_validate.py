@@ -167,3 +167,16 @@ def check_labels(func: str, labels, m: int, T_x: int, n_y: int) -> np.ndarray:
             f"got values in [{labels.min()}, {labels.max()}]"
         )
     return labels
+
+
+def check_da(func: str, da, n_a: int, m: int, T_cached: int) -> int:
+    """``T_x`` of a sequence backward's ``da``: shape ``(n_a, m, T_x)`` with
+    ``1 <= T_x <= T_cached`` (a shorter ``da`` back-propagates its first steps)."""
+    check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
+    T_x = da.shape[2]
+    if not 1 <= T_x <= T_cached:
+        raise ValueError(
+            f"{func}: da has T_x = {T_x} time steps but the caches hold "
+            f"{T_cached}; expected 1 <= T_x <= {T_cached}"
+        )
+    return T_x

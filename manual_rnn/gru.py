@@ -81,10 +81,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_gate_parameters, common_dtype
+from ._validate import check_array, check_cache, check_da, check_gate_parameters, common_dtype
 from .activations import sigmoid, sigmoid_inplace, softmax
 from .loss import cross_entropy_loss, loss_backward_from_states
-from .rnn import CellCaches, all_finite, time_columns
+from ._sequence import CellCaches, all_finite, time_columns
 
 __all__ = [
     "gru_cell_forward",
@@ -95,7 +95,6 @@ __all__ = [
     "gru_loss_backward",
 ]
 
-PARAMETER_KEYS = ("Wz", "bz", "Wr", "br", "Wc", "bc", "Wy", "by")
 
 
 def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
@@ -218,7 +217,7 @@ def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after:
         ``(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)`` of
         :func:`gru_cell_forward` at step ``t``, its arrays views into the
         time-major arrays the list also carries (see
-        :class:`manual_rnn.rnn.CellCaches`).
+        :class:`manual_rnn._sequence.CellCaches`).
 
     Raises
     ------
@@ -419,13 +418,7 @@ def gru_backward(da: np.ndarray, caches: tuple) -> dict:
     steps, p = _check_caches(func, caches)
     T_cached, n_a, m = steps.a_next.shape
     n_x = steps.x.shape[0]
-    check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
-    T_x = da.shape[2]
-    if not 1 <= T_x <= T_cached:
-        raise ValueError(
-            f"{func}: da has T_x = {T_x} time steps but the caches hold "
-            f"{T_cached}; expected 1 <= T_x <= {T_cached}"
-        )
+    T_x = check_da(func, da, n_a, m, T_cached)
     dtype = common_dtype(func, da=da, x=steps.x, **p)
     reset_after = steps.reset_after
 

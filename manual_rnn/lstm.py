@@ -46,8 +46,12 @@ does not depend on the recurrence (``s (1 - s)`` of the sigmoid gates times
 ``o_t (1 - tanh(c_t)**2)``) for all steps before its loop, keeps only ``da``,
 ``dc`` and the matmul ``W[:, :n_a]^T dgates`` in the loop, and after it
 computes ``dx``, every ``dW`` and ``db`` as one matmul (or sum) over the
-``m * T_x`` columns of all steps. The caches are laid out as described in
-:mod:`manual_rnn.rnn`.
+``m * T_x`` columns of all steps. Per-step arrays are stacked step-major,
+``(T_x, n, m)`` (the RNN keeps ``(n, T_x, m)``; measured slower here, see
+``docs/performance.md``); the forward's list of cell caches is a
+:class:`manual_rnn._sequence.CellCaches` of views into those stacks.
+The stacked order ``o, f, i, cc`` is internal; the docstrings and the gradient
+dicts name the gates in the exercise's order ``f, i, c, o``.
 
 The API (names, argument order, shapes, dictionary keys, cache tuples) is the
 one of the "RNN step by step" exercise. Every public function validates its
@@ -61,10 +65,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_gate_parameters, common_dtype
+from ._validate import check_array, check_cache, check_da, check_gate_parameters, common_dtype
 from .activations import sigmoid, sigmoid_inplace, softmax
 from .loss import cross_entropy_loss, loss_backward_from_states
-from .rnn import CellCaches, all_finite, time_columns
+from ._sequence import CellCaches, all_finite, time_columns
 
 __all__ = [
     "lstm_cell_forward",
@@ -75,7 +79,6 @@ __all__ = [
     "lstm_loss_backward",
 ]
 
-PARAMETER_KEYS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by")
 
 _GRADIENT_KEYS = ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
 _CACHE_FIELDS = (
@@ -199,7 +202,7 @@ def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
         ``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`` of
         :func:`lstm_cell_forward` at step ``t``, its arrays views into the
         time-major arrays the list also carries (see
-        :class:`manual_rnn.rnn.CellCaches`).
+        :class:`manual_rnn._sequence.CellCaches`).
 
     Raises
     ------
@@ -382,13 +385,7 @@ def lstm_backward(da: np.ndarray, caches: tuple) -> dict:
     steps, p = _check_caches(func, caches)
     T_cached, n_a, m = steps.a_next.shape
     n_x = steps.x.shape[0]
-    check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
-    T_x = da.shape[2]
-    if not 1 <= T_x <= T_cached:
-        raise ValueError(
-            f"{func}: da has T_x = {T_x} time steps but the caches hold "
-            f"{T_cached}; expected 1 <= T_x <= {T_cached}"
-        )
+    T_x = check_da(func, da, n_a, m, T_cached)
     dtype = common_dtype(func, da=da, x=steps.x, **p)
 
     # Every factor that does not depend on the recurrence, for all steps at once:

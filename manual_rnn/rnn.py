@@ -42,7 +42,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_parameters, common_dtype
+from ._sequence import CellCaches, all_finite
+from ._validate import check_array, check_cache, check_da, check_parameters, common_dtype
 from .activations import softmax
 from .loss import cross_entropy_loss, loss_backward_from_states
 
@@ -55,7 +56,6 @@ __all__ = [
     "rnn_loss_backward",
 ]
 
-PARAMETER_KEYS = ("Wax", "Waa", "Wya", "ba", "by")
 
 
 def _parameter_shapes(parameters) -> dict[str, tuple]:
@@ -121,52 +121,6 @@ def rnn_cell_forward(xt: np.ndarray, a_prev: np.ndarray, parameters: dict):
     common_dtype(func, xt=xt, a_prev=a_prev, **p)
     a_next, yt_pred = _cell_forward(xt, a_prev, p)
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
-
-
-class CellCaches(list):
-    """The list of cell caches of a sequence forward pass, with its stacked arrays.
-
-    It is a ``list`` whose entry ``t`` is the cell-cache tuple of step ``t``;
-    those tuples hold views into ``stacked``, the family's per-step arrays with
-    all steps in one array each (a ``NamedTuple`` whose first field, like each
-    entry's first item, is ``a_next``), which the sequence backward reads instead of
-    stacking the entries again. Shared by every family.
-    """
-
-    def __init__(self, entries, stacked):
-        super().__init__(entries)
-        self.stacked = stacked
-        self._entries = tuple(entries)
-
-    def intact_stacked(self):
-        """``stacked`` if the entries still view it, else ``None``.
-
-        ``None`` once an entry was replaced, added or removed, or once a copy
-        (``copy.deepcopy``, pickling) gave the entries arrays of their own.
-        """
-        if (
-            len(self) == len(self._entries)
-            and all(a is b for a, b in zip(self, self._entries))
-            and np.may_share_memory(self[0][0], self.stacked[0])
-        ):
-            return self.stacked
-        return None
-
-
-def all_finite(*arrays: np.ndarray) -> bool:
-    """Whether every element of every array is finite, at the cost of one sum each.
-
-    A sum is finite only if every term is (infinity and NaN propagate); a sum
-    that overflows merely answers ``False``, and the caller then runs the full
-    elementwise check, which finds nothing to report.
-    """
-    return all(np.isfinite(a.sum()) for a in arrays)
-
-
-def time_columns(steps: np.ndarray) -> np.ndarray:
-    """``(T_x, k, m) -> (k, T_x * m)``: the columns of every step side by side."""
-    T_x, k, m = steps.shape
-    return steps.transpose(1, 0, 2).reshape(k, T_x * m)
 
 
 class _Steps(NamedTuple):
@@ -369,13 +323,7 @@ def rnn_backward(da: np.ndarray, caches: tuple) -> dict:
     steps, p = _check_caches(func, caches)
     n_a, T_cached, m = steps.a_next.shape
     n_x = steps.x.shape[0]
-    check_array(func, "da", da, (n_a, m, None), "n_a, m, T_x")
-    T_x = da.shape[2]
-    if not 1 <= T_x <= T_cached:
-        raise ValueError(
-            f"{func}: da has T_x = {T_x} time steps but the caches hold "
-            f"{T_cached}; expected 1 <= T_x <= {T_cached}"
-        )
+    T_x = check_da(func, da, n_a, m, T_cached)
     dtype = common_dtype(func, da=da, x=steps.x, **p)
 
     Waa_T = np.ascontiguousarray(p["Waa"].T)  # BLAS is faster with the transpose C-ordered
