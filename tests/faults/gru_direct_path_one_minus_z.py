@@ -8,6 +8,6 @@ CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "gru",
+    "textbook",
     ('"da_prev": da_next * zt + ds[:n_a] + da_prev_c,', '"da_prev": da_next * (1 - zt) + ds[:n_a] + da_prev_c,'),
 ))

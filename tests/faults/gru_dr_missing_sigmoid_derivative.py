@@ -1,4 +1,4 @@
-"""Fault: the reset gate's sigmoid derivative missing (``dr_pre = dr`` without
+"""Fault: the reset gate's sigmoid derivative missing (``drt = dr`` without
 ``* rt * (1 - rt)``). Observable always."""
 
 from tests.faults._mutant import mutant
@@ -7,4 +7,4 @@ FAMILY = "gru"
 CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(mutant("gru", ("dr_pre = dr * rt * (1 - rt)", "dr_pre = dr")))
+globals().update(mutant("textbook", ("drt = dr * rt * (1 - rt)", "drt = dr")))

@@ -8,6 +8,6 @@ CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "gru",
-    ("dWc = dc_pre @ np.concatenate([rt * a_prev, xt]).T", "dWc = dc_pre @ np.concatenate([a_prev, xt]).T"),
+    "textbook",
+    ("dWc = dcct @ np.concatenate([rt * a_prev, xt]).T", "dWc = dcct @ np.concatenate([a_prev, xt]).T"),
 ))

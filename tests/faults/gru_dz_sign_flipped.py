@@ -8,6 +8,6 @@ CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "gru",
-    ("dz_pre = da_next * (a_prev - cct) * zt * (1 - zt)", "dz_pre = da_next * (cct - a_prev) * zt * (1 - zt)"),
+    "textbook",
+    ("dzt = da_next * (a_prev - cct) * zt * (1 - zt)", "dzt = da_next * (cct - a_prev) * zt * (1 - zt)"),
 ))

@@ -1,5 +1,5 @@
 """Fault: reset-after, the gradient reaching ``Wc_a @ a_prev`` forgets the reset gate
-(``dh = dc_pre`` instead of ``dc_pre * rt``), so ``dWc[:, :n_a]`` and ``da_prev`` miss
+(``dh = dcct`` instead of ``dcct * rt``), so ``dWc[:, :n_a]`` and ``da_prev`` miss
 ``rt``. Observable always (rt != 1)."""
 
 from tests.faults._mutant import mutant
@@ -8,4 +8,5 @@ FAMILY = "gru_reset_after"
 CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(mutant("gru", ("dh = dc_pre * rt", "dh = dc_pre")))
+# The code's line, not the docstring's ("reset after:   dh = dcct * rt   # ...").
+globals().update(mutant("textbook", ("        dh = dcct * rt\n", "        dh = dcct\n")))

@@ -9,5 +9,5 @@ CONDITION = "n_a > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "gru", ("    if reset_after:\n        dh = dc_pre * rt", "    if not reset_after:\n        dh = dc_pre * rt")
+    "textbook", ("    if reset_after:\n        dh = dcct * rt", "    if not reset_after:\n        dh = dcct * rt")
 ))

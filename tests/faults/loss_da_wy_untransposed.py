@@ -7,6 +7,6 @@ FAMILY = "rnn"
 CONDITION = "n_y != n_a (wrong shape), or n_y == n_a > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 3, "m": 2, "T_x": 3}}
 
-globals().update(mutant("rnn", inject=mutant(
+globals().update(mutant("textbook", inject=mutant(
     "loss", ("da = np.tensordot(Wy.T, dz, axes=1)", "da = np.tensordot(Wy, dz, axes=1)")
 )))

@@ -7,4 +7,4 @@ FAMILY = "lstm"
 CONDITION = "T_x > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(mutant("lstm", inject=mutant("loss", ("dz /= m * T_x", "dz /= m"))))
+globals().update(mutant("textbook", inject=mutant("loss", ("dz /= m * T_x", "dz /= m"))))

@@ -9,5 +9,5 @@ WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 MESSAGE = "lstm_cell_backward['dWc']"
 
 globals().update(mutant(
-    "lstm", ("dcct = dc * it * (1 - cct * cct)", "dcct = dc * it * cct * (1 - np.tanh(cct) ** 2)")
+    "textbook", ("dcct = dc * it * (1 - cct**2)", "dcct = dc * it * cct * (1 - np.tanh(cct) ** 2)")
 ))

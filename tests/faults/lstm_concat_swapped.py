@@ -9,7 +9,7 @@ WITNESS = {"dims": {"n_x": 3, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 MESSAGE = 'lstm_cell_backward'
 
 globals().update(mutant(
-    "lstm",
-    ('"dxt": ds[n_a:],', '"dxt": ds[: xt.shape[0]],'),
-    ('"da_prev": ds[:n_a],', '"da_prev": ds[xt.shape[0]:],'),
+    "textbook",
+    ('"dxt": dconcat[n_a:],', '"dxt": dconcat[: xt.shape[0]],'),
+    ('"da_prev": dconcat[:n_a],', '"da_prev": dconcat[xt.shape[0]:],'),
 ))

@@ -7,4 +7,4 @@ FAMILY = "lstm"
 CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(mutant("lstm", ('"dc_prev": dc * ft,', '"dc_prev": dc,')))
+globals().update(mutant("textbook", ('"dc_prev": dc * ft,', '"dc_prev": dc,')))

@@ -8,4 +8,4 @@ CONDITION = "a nonzero upstream on a"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 MESSAGE = "lstm_cell_backward['dc_prev']"
 
-globals().update(mutant("lstm", ('"dc_prev": dc * ft,', '"dc_prev": dc_next * ft,')))
+globals().update(mutant("textbook", ('"dc_prev": dc * ft,', '"dc_prev": dc_next * ft,')))

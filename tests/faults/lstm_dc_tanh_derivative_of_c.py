@@ -9,7 +9,6 @@ CONDITION = "a nonzero upstream on a"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "lstm",
-    ("dc = dc_next + da_next * ot * (1 - tanh_c * tanh_c)",
-     "dc = dc_next + da_next * ot * (1 - c_next * c_next)"),
+    "textbook",
+    ("dc = dc_next + da_next * ot * (1 - tanh_c**2)", "dc = dc_next + da_next * ot * (1 - c_next**2)"),
 ))

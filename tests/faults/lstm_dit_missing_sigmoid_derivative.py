@@ -7,4 +7,4 @@ FAMILY = "lstm"
 CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(mutant("lstm", ("dit = dc * cct * it * (1 - it)", "dit = dc * cct")))
+globals().update(mutant("textbook", ("dit = dc * cct * it * (1 - it)", "dit = dc * cct")))

@@ -8,5 +8,5 @@ CONDITION = "a nonzero upstream on a"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "lstm", ("dot = da_next * tanh_c * ot * (1 - ot)", "dot = da_next * c_next * ot * (1 - ot)")
+    "textbook", ("dot = da_next * tanh_c * ot * (1 - ot)", "dot = da_next * c_next * ot * (1 - ot)")
 ))

@@ -9,7 +9,7 @@ CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "lstm",
+    "textbook",
     ("dit = dc * cct * it * (1 - it)", "dit = dc * c_prev * it * (1 - it)"),
     ("dft = dc * c_prev * ft * (1 - ft)", "dft = dc * cct * ft * (1 - ft)"),
 ))

@@ -8,4 +8,6 @@ FAMILY = "rnn"
 CONDITION = "T_x > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(mutant("rnn", ("for t in reversed(range(T_x)):", "for t in range(T_x):")))
+globals().update(mutant(
+    "textbook", ("for t in reversed(range(T_x)):", "for t in range(T_x):"), within="rnn_backward"
+))

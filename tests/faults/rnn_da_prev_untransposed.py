@@ -8,7 +8,5 @@ CONDITION = "n_a > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "rnn",
-    ('_cell_backward(da_next, 1 - a_next * a_next, p["Waa"].T)',
-     '_cell_backward(da_next, 1 - a_next * a_next, p["Waa"])'),
+    "textbook", ('"da_prev": parameters["Waa"].T @ dtanh,', '"da_prev": parameters["Waa"] @ dtanh,')
 ))

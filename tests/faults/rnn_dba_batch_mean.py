@@ -8,5 +8,5 @@ CONDITION = "m > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "rnn", ('"dba": dtanh.sum(axis=1, keepdims=True),', '"dba": dtanh.mean(axis=1, keepdims=True),')
+    "textbook", ('"dba": dtanh.sum(axis=1, keepdims=True),', '"dba": dtanh.mean(axis=1, keepdims=True),')
 ))

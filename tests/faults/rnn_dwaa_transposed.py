@@ -8,5 +8,5 @@ WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 MESSAGE = "rnn_cell_backward['dWaa']"
 
 globals().update(
-    mutant("rnn", ('"dWaa": dtanh @ a_prev.T,', '"dWaa": a_prev @ dtanh.T,'))
+    mutant("textbook", ('"dWaa": dtanh @ a_prev.T,', '"dWaa": a_prev @ dtanh.T,'))
 )

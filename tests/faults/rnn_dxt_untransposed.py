@@ -7,4 +7,6 @@ FAMILY = "rnn"
 CONDITION = "n_x != n_a (wrong shape), or n_x == n_a > 1"
 WITNESS = {"dims": {"n_x": 3, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
-globals().update(mutant("rnn", ('"dxt": p["Wax"].T @ dtanh,', '"dxt": p["Wax"] @ dtanh,')))
+globals().update(mutant(
+    "textbook", ('"dxt": parameters["Wax"].T @ dtanh,', '"dxt": parameters["Wax"] @ dtanh,')
+))

@@ -8,6 +8,6 @@ CONDITION = "always"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 
 globals().update(mutant(
-    "rnn",
+    "textbook",
     ('np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])', 'np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt)'),
 ))

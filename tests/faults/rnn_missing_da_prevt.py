@@ -7,4 +7,6 @@ CONDITION = "T_x > 1"
 WITNESS = {"dims": {"n_x": 2, "n_a": 3, "n_y": 2, "m": 2, "T_x": 3}}
 MESSAGE = "rnn_backward['dx']"
 
-globals().update(mutant("rnn", ("g = _cell_backward(da[:, :, t] + da_prevt,", "g = _cell_backward(da[:, :, t],")))
+globals().update(mutant(
+    "textbook", ("g = rnn_cell_backward(da[:, :, t] + da_prevt,", "g = rnn_cell_backward(da[:, :, t],")
+))
