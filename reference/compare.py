@@ -309,17 +309,20 @@ def assert_close(
     context: str = "",
     against: str = "the reference",
     scale: float = 1.0,
+    slack: dict[str, float] | None = None,
 ) -> list[ArrayComparison]:
     """Compare every key of ``reference``; raise :class:`GradientMismatch` listing failures.
 
-    Returns the comparisons (all passing) so callers can record the errors.
+    ``slack`` (optional) adds an absolute allowance per key. Returns the
+    comparisons (all passing) so callers can record the errors.
     """
     __tracebackhide__ = True
     time_axes = time_axes or {}
+    slack = slack or {}
     results = [
         compare_arrays(
             function, k, manual[k], reference[k], tolerance,
-            time_axis=time_axes.get(k), against=against, scale=scale,
+            time_axis=time_axes.get(k), against=against, scale=scale, slack=slack.get(k, 0.0),
         )
         for k in reference
     ]

@@ -82,6 +82,60 @@ def compare_results(func: str, manual: dict, reference: dict, case: Case, agains
         raise PropertyFailure(str(exc), exc.comparisons) from None
 
 
+#: Relative size of the rounding-level perturbations of the inputs by which
+#: :func:`compare_to_oracle` measures how much a case amplifies rounding: a few
+#: float64 ulps, what any two correct implementations differ by after one step.
+ROUNDING_PERTURBATION = 4 * float(np.finfo(np.float64).eps)
+
+#: A mismatch within this many times the change such a perturbation makes in the
+#: oracle's own result is rounding amplified by an ill-conditioned case, not a
+#: bug. In a well-conditioned case that change is ~1e-15 relative and the
+#: allowance is a millionth of the float64 tolerance; at weight scale 20 over 38
+#: steps (a reset-after GRU, found by ``make thorough``) two correct
+#: implementations, and the padded and unpadded oracle, differ by 5e-7 relative,
+#: and the perturbation moves the oracle by 7e-7 to 1.5e-6 (docs/tolerances.md).
+ROUNDING_NOISE_FACTOR = 10.0
+
+
+def rounding_noise(case: Case, evaluate: Callable, reference: dict, draws: int = 2) -> dict:
+    """Per key, the largest change of the oracle's result ``evaluate(p, x, a0)`` when
+    every input is perturbed by :data:`ROUNDING_PERTURBATION` (relative, random sign)."""
+    rng = np.random.default_rng(case.seed ^ 0x0ADD)
+    p, x, a0 = _f64(case)
+
+    def perturbed(a):
+        return a * (1 + rng.uniform(-ROUNDING_PERTURBATION, ROUNDING_PERTURBATION, a.shape))
+
+    noise = {k: 0.0 for k in reference}
+    for _ in range(draws):
+        moved = evaluate({k: perturbed(v) for k, v in p.items()}, perturbed(x), perturbed(a0))
+        for k in reference:
+            change = np.abs(np.asarray(moved[k]) - np.asarray(reference[k]))
+            noise[k] = max(noise[k], float(np.nanmax(change, initial=0.0)))
+    return noise
+
+
+def compare_to_oracle(func: str, manual: dict, case: Case, against: str, evaluate: Callable,
+                      scale: float = 1.0) -> list:
+    """:func:`compare_results` against the oracle's ``evaluate(p, x, a0)`` on the case's
+    float64 inputs; a mismatch is re-judged once, allowing for the rounding the case
+    amplifies (:data:`ROUNDING_NOISE_FACTOR`), and stands if it still fails."""
+    p, x, a0 = _f64(case)
+    reference = evaluate(p, x, a0)
+    try:
+        return compare_results(func, manual, reference, case, against, scale)
+    except PropertyFailure as failure:
+        noise = rounding_noise(case, evaluate, reference)
+        try:
+            return assert_close(
+                func, manual, reference, tolerance_for(case.dtype), time_axes=TIME_AXES,
+                context=f"{case!r}", against=against, scale=scale,
+                slack={k: ROUNDING_NOISE_FACTOR * v for k, v in noise.items()},
+            )
+        except GradientMismatch:
+            raise failure from None
+
+
 # --- the properties ----------------------------------------------------------
 
 
@@ -89,19 +143,17 @@ def cell_forward_matches_reference(impl: Implementation, case: Case) -> list:
     """The cell's new state(s) and prediction equal the JAX cell's."""
     fam = case.family
     manual, _ = run_cell_forward(impl, case)
-    p, x, _ = _f64(case)
-    states = tuple(s.astype(np.float64) for s in case.states_prev)
-    ref = oracle.cell_forward(fam, x[:, :, 0], states, p)
-    return compare_results(fam.functions["cell_forward"], manual, ref, case, "the JAX cell")
+    rest = tuple(s.astype(np.float64) for s in case.states_prev[1:])
+    return compare_to_oracle(fam.functions["cell_forward"], manual, case, "the JAX cell",
+                             lambda p, x, a0: oracle.cell_forward(fam, x[:, :, 0], (a0, *rest), p))
 
 
 def forward_matches_reference(impl: Implementation, case: Case) -> list:
     """The sequence forward's states and predictions equal the JAX scan's."""
     fam = case.family
     manual, _ = run_forward(impl, case)
-    p, x, a0 = _f64(case)
-    ref = oracle.forward(fam, x, a0, p)
-    return compare_results(fam.functions["forward"], manual, ref, case, "the JAX lax.scan")
+    return compare_to_oracle(fam.functions["forward"], manual, case, "the JAX lax.scan",
+                             lambda p, x, a0: oracle.forward(fam, x, a0, p))
 
 
 def cell_backward_matches_vjp(impl: Implementation, case: Case) -> list:
@@ -109,12 +161,12 @@ def cell_backward_matches_vjp(impl: Implementation, case: Case) -> list:
     fam = case.family
     impl.require(fam, "cell_forward", "cell_backward")
     manual = run_cell_backward(impl, case)
-    p, x, _ = _f64(case)
-    states = tuple(s.astype(np.float64) for s in case.states_prev)
+    rest = tuple(s.astype(np.float64) for s in case.states_prev[1:])
     cots = tuple(c.astype(np.float64) for c in case.cell_cotangents)
-    ref = oracle.cell_vjp(fam, x[:, :, 0], states, p, cots)
-    return compare_results(fam.functions["cell_backward"], manual, ref, case, "jax.vjp of the cell",
-                    scale=max(float(np.abs(c).max()) for c in cots))
+    return compare_to_oracle(
+        fam.functions["cell_backward"], manual, case, "jax.vjp of the cell",
+        lambda p, x, a0: oracle.cell_vjp(fam, x[:, :, 0], (a0, *rest), p, cots),
+        scale=max(float(np.abs(c).max()) for c in cots))
 
 
 def backward_matches_vjp(impl: Implementation, case: Case) -> list:
@@ -122,10 +174,10 @@ def backward_matches_vjp(impl: Implementation, case: Case) -> list:
     fam = case.family
     impl.require(fam, "forward", "backward")
     manual = run_backward(impl, case)
-    p, x, a0 = _f64(case)
-    ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
-    return compare_results(fam.functions["backward"], manual, ref, case, "jax.vjp of the sequence",
-                    scale=float(np.abs(case.da).max()))
+    da = case.da.astype(np.float64)
+    return compare_to_oracle(fam.functions["backward"], manual, case, "jax.vjp of the sequence",
+                             lambda p, x, a0: oracle.sequence_vjp(fam, x, a0, p, da),
+                             scale=float(np.abs(case.da).max()))
 
 
 #: Extra forward steps beyond ``da``'s in :func:`shorter_da_matches_vjp`: 1 to this many.
@@ -144,11 +196,11 @@ def shorter_da_matches_vjp(impl: Implementation, case: Case) -> list:
     tail = rng.standard_normal((d.n_x, d.m, extra)).astype(case.dtype)
     _, caches = run_forward(impl, case, x=np.concatenate([case.x, tail], axis=2))
     manual = call_backward(impl, case, case.da, caches, d.T_x + extra)
-    p, x, a0 = _f64(case)
-    ref = oracle.sequence_vjp(fam, x, a0, p, case.da.astype(np.float64))
-    return compare_results(f"{fam.functions['backward']} (da of T_x = {d.T_x}, caches of {d.T_x + extra} steps)",
-                    manual, ref, case, "jax.vjp of the first T_x steps",
-                    scale=float(np.abs(case.da).max()))
+    da = case.da.astype(np.float64)
+    return compare_to_oracle(
+        f"{fam.functions['backward']} (da of T_x = {d.T_x}, caches of {d.T_x + extra} steps)",
+        manual, case, "jax.vjp of the first T_x steps",
+        lambda p, x, a0: oracle.sequence_vjp(fam, x, a0, p, da), scale=float(np.abs(case.da).max()))
 
 
 def loss_gradient_matches_grad(impl: Implementation, case: Case) -> list:
@@ -157,11 +209,13 @@ def loss_gradient_matches_grad(impl: Implementation, case: Case) -> list:
     fam = case.family
     loss, manual = run_loss_gradients(impl, case)
     p, x, a0 = _f64(case)
-    ref_loss, ref = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
+    ref_loss, _ = oracle.loss_and_gradients(fam, x, a0, p, case.labels)
     func = f"{fam.functions['loss_backward']} + {fam.functions['backward']}"
     W = fam.output_keys[0]
-    comparisons = compare_results(func, manual, ref, case, "jax.grad of the loss",
-                           scale=float(np.abs(p[W]).max()) / (case.dims.m * case.dims.T_x))
+    comparisons = compare_to_oracle(
+        func, manual, case, "jax.grad of the loss",
+        lambda p, x, a0: oracle.loss_and_gradients(fam, x, a0, p, case.labels)[1],
+        scale=float(np.abs(p[W]).max()) / (case.dims.m * case.dims.T_x))
     # The loss is computed from probabilities, which cannot represent a
     # true-class probability below the dtype's normal range (the log of an
     # underflowed probability is inf or imprecise); compare it where they can.
