@@ -135,6 +135,13 @@ class _LineSink(io.TextIOBase):
         return self.first + ([self._partial[:120]] if self._partial and len(self.first) < self._keep else [])
 
 
+@contextlib.contextmanager
+def _redirected(sink: io.TextIOBase):
+    """Standard output and standard error both written to ``sink`` within the block."""
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        yield
+
+
 # --- loading ----------------------------------------------------------------
 
 
@@ -214,7 +221,7 @@ def load_implementation(spec: str | os.PathLike, *, capture: bool = True,
     sink = _LineSink()
     searched: list[str] = []
     cwd = Path.cwd()
-    quiet = (contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink)) if capture else ()
+    quiet = _redirected(sink) if capture else contextlib.nullcontext()
     try:
         if spec.endswith(".py") or path.is_file():
             if not path.is_file():
@@ -226,18 +233,14 @@ def load_implementation(spec: str | os.PathLike, *, capture: bool = True,
             sys.modules[name] = module
             searched = [_display_path(folder), f"the working directory ({cwd})"]
             try:
-                with _import_path(folder, cwd, fresh_helpers=True), contextlib.ExitStack() as stack:
-                    for q in quiet:
-                        stack.enter_context(q)
+                with _import_path(folder, cwd, fresh_helpers=True), quiet:
                     module_spec.loader.exec_module(module)
             except BaseException:
                 sys.modules.pop(name, None)
                 raise
         else:
             searched = [f"the working directory ({cwd})"]
-            with _import_path(cwd), contextlib.ExitStack() as stack:
-                for q in quiet:
-                    stack.enter_context(q)
+            with _import_path(cwd), quiet:
                 module = importlib.import_module(spec)
     except ImplementationError:
         raise
@@ -266,26 +269,31 @@ def _is_user_file(filename: str) -> bool:
     return not any(resolved.startswith(p + os.sep) for p in _LIBRARIES)
 
 
+def _innermost_user_frame(exc: BaseException) -> traceback.FrameSummary | None:
+    """The innermost frame of ``exc``'s traceback that lies in the user's code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_user_file(f.filename)]
+    return frames[-1] if frames else None
+
+
 def _user_frame(exc: BaseException) -> str:
     """``file, line N: code`` of the innermost frame of the user's code in ``exc``'s traceback."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_user_file(f.filename)]
-    if not frames:
+    f = _innermost_user_frame(exc)
+    if f is None:
         return ""
-    f = frames[-1]
     code = f": {f.line.strip()}" if f.line and f.line.strip() else ""
     return f"{_display_path(f.filename)}, line {f.lineno}{code}"
 
 
 def describe_exception(function: str, exc: BaseException) -> str:
     """What the user's ``function`` did wrong, with the file and line where it happened."""
-    where = _user_frame(exc)
     if isinstance(exc, NameError) and getattr(exc, "name", None):
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_user_file(f.filename)]
-        file = _display_path(frames[-1].filename) if frames else "its module"
+        f = _innermost_user_frame(exc)
+        file = _display_path(f.filename) if f else "its module"
         text = f"{function} uses {exc.name!r}, which is not defined in {file}"
-        if frames:
-            text += f" (line {frames[-1].lineno}: {(frames[-1].line or '').strip()})"
+        if f:
+            text += f" (line {f.lineno}: {(f.line or '').strip()})"
         return text
+    where = _user_frame(exc)
     text = f"{function} raised {type(exc).__name__}: {exc}"
     return text + (f" ({where})" if where else "")
 
@@ -408,10 +416,7 @@ class Implementation:
         sink = self._sinks.get(name)
         if sink is None:
             sink = self._sinks[name] = _LineSink()
-        stack = contextlib.ExitStack()
-        stack.enter_context(contextlib.redirect_stdout(sink))
-        stack.enter_context(contextlib.redirect_stderr(sink))
-        return stack
+        return _redirected(sink)
 
     # -- judging what came back --
 
