@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CellCaches", "all_finite", "time_columns"]
+__all__ = ["CellCaches", "all_finite", "stack_field", "time_columns"]
 
 
 class CellCaches(list):
     """The list of cell caches of a sequence forward pass, with its stacked arrays.
 
-    It is a ``list`` whose entry ``t`` is the cell-cache tuple of step ``t``;
-    those tuples hold views into ``stacked``, the family's per-step arrays with
-    all steps in one array each (a ``NamedTuple`` whose first field, like each
-    entry's first item, is ``a_next``), which the sequence backward reads instead of
-    stacking the entries again. Shared by every family.
+    It is a ``list`` whose entry ``t`` is the cell cache of step ``t`` (a
+    :mod:`manual_rnn.caches` named tuple); those caches hold views into
+    ``stacked``, the family's per-step arrays with all steps in one array each (a
+    ``NamedTuple`` with, like each entry, an ``a_next`` field), which the sequence
+    backward reads instead of stacking the entries again. Shared by every family.
     """
 
     def __init__(self, entries, stacked):
@@ -36,7 +36,7 @@ class CellCaches(list):
         if (
             len(self) == len(self._entries)
             and all(a is b for a, b in zip(self, self._entries))
-            and np.may_share_memory(self[0][0], self.stacked[0])
+            and np.may_share_memory(self[0].a_next, self.stacked.a_next)
         ):
             return self.stacked
         return None
@@ -50,6 +50,11 @@ def all_finite(*arrays: np.ndarray) -> bool:
     elementwise check, which finds nothing to report.
     """
     return all(np.isfinite(a.sum()) for a in arrays)
+
+
+def stack_field(cell_caches, field: str, axis: int = 0) -> np.ndarray:
+    """Field ``field`` of every cell cache (named tuples), stacked along a new ``axis``."""
+    return np.stack([getattr(cache, field) for cache in cell_caches], axis=axis)
 
 
 def time_columns(steps: np.ndarray) -> np.ndarray:

@@ -81,10 +81,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_da, check_gate_parameters, common_dtype
+from ._sequence import CellCaches, all_finite, stack_field, time_columns
+from ._validate import (
+    check_array,
+    check_cache,
+    check_da,
+    check_gate_parameters,
+    common_dtype,
+)
 from .activations import sigmoid, sigmoid_inplace, softmax
+from .caches import GRUCache, field_label
 from .loss import cross_entropy_loss, loss_backward_from_states
-from ._sequence import CellCaches, all_finite, time_columns
 
 __all__ = [
     "gru_cell_forward",
@@ -146,10 +153,10 @@ def gru_cell_forward(
     a_next : ndarray, shape (n_a, m)
     yt_pred : ndarray, shape (n_y, m)
         Softmax over the class axis.
-    cache : tuple
-        ``(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)`` for
-        :func:`gru_cell_backward`: ``zt``, ``rt`` and ``cct`` (n_a, m) are the
-        update gate, the reset gate and the candidate state.
+    cache : GRUCache
+        ``(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)``, a named
+        tuple, for :func:`gru_cell_backward`: ``zt``, ``rt`` and ``cct`` (n_a, m)
+        are the update gate, the reset gate and the candidate state.
 
     Raises
     ------
@@ -170,7 +177,7 @@ def gru_cell_forward(
     check_array(func, "a_prev", a_prev, (n_a, m), "n_a, m")
     common_dtype(func, xt=xt, a_prev=a_prev, **p)
     a_next, yt_pred, zt, rt, cct = _cell_forward(xt, a_prev, p, reset_after)
-    return a_next, yt_pred, (a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)
+    return a_next, yt_pred, GRUCache(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)
 
 
 class _Steps(NamedTuple):
@@ -263,15 +270,17 @@ def gru_forward(x: np.ndarray, a0: np.ndarray, parameters: dict, *, reset_after:
     a = np.ascontiguousarray(states[1:].transpose(1, 2, 0))
     y_pred = softmax((p["Wy"] @ a.reshape(n_a, m * T_x) + p["by"]).reshape(n_y, m, T_x))
     steps = _Steps(states[1:], states[:-1], gates, hc, x, reset_after)
-    entries = []
-    for t in range(T_x):
-        cc, z, r = gates[t].reshape(3, n_a, m)
-        entries.append((states[t + 1], states[t], z, r, cc, x[:, :, t], parameters, reset_after))
+    cct, zt, rt = (gates[:, k * n_a : (k + 1) * n_a] for k in range(3))  # (T_x, n_a, m) each
+    entries = [
+        GRUCache(states[t + 1], states[t], zt[t], rt[t], cct[t], x[:, :, t], parameters,
+                 reset_after)
+        for t in range(T_x)
+    ]
     return a, y_pred, (CellCaches(entries, steps), x)
 
 
 def _cell_backward(da_next, cache):
-    a_next, a_prev, zt, rt, cct, xt, p, reset_after = cache
+    _, a_prev, zt, rt, cct, xt, p, reset_after = cache
     n_a = a_prev.shape[0]
     Wc_a, Wc_x = p["Wc"][:, :n_a], p["Wc"][:, n_a:]
     dz_pre = da_next * (a_prev - cct) * zt * (1 - zt)
@@ -302,17 +311,20 @@ def _cell_backward(da_next, cache):
     }
 
 
-def _check_cell_cache(func: str, name: str, cache):
-    a_next, a_prev, zt, rt, cct, xt, parameters, reset_after = check_cache(func, name, cache, 8)
-    p = _check_parameters(func, parameters)
+def _check_cell_cache(func: str, name: str, cache) -> GRUCache:
+    """Validate a cell cache (a :class:`GRUCache` or a plain tuple); return it as a
+    :class:`GRUCache` whose ``parameters`` are the validated ones."""
+    cache = GRUCache._make(check_cache(func, name, cache, len(GRUCache._fields)))
+    p = _check_parameters(func, cache.parameters)
     n_a, n_ax = p["Wz"].shape
-    check_array(func, f"{name}[5] (xt)", xt, (n_ax - n_a, None), "n_x, m")
-    m = xt.shape[1]
-    states = {"a_next": a_next, "a_prev": a_prev, "zt": zt, "rt": rt, "cct": cct}
-    for i, (label, value) in enumerate(states.items()):
-        check_array(func, f"{name}[{i}] ({label})", value, (n_a, m), "n_a, m")
-    reset_after = _check_reset_after(func, f"{name}[7] (reset_after)", reset_after)
-    return a_next, a_prev, zt, rt, cct, xt, p, reset_after
+    check_array(func, field_label(name, GRUCache, "xt"), cache.xt, (n_ax - n_a, None), "n_x, m")
+    m = cache.xt.shape[1]
+    for field in ("a_next", "a_prev", "zt", "rt", "cct"):
+        check_array(func, field_label(name, GRUCache, field), getattr(cache, field), (n_a, m),
+                    "n_a, m")
+    reset_after = _check_reset_after(func, field_label(name, GRUCache, "reset_after"),
+                                     cache.reset_after)
+    return cache._replace(parameters=p, reset_after=reset_after)
 
 
 def gru_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
@@ -324,7 +336,7 @@ def gru_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
     ----------
     da_next : ndarray, shape (n_a, m)
         Gradient of the loss with respect to the cell's output ``a_next``.
-    cache : tuple
+    cache : GRUCache or tuple
         ``(a_next, a_prev, zt, rt, cct, xt, parameters, reset_after)`` from
         :func:`gru_cell_forward`.
 
@@ -341,11 +353,10 @@ def gru_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
         have the shape of ``a_next``.
     """
     func = "gru_cell_backward"
-    checked = _check_cell_cache(func, "cache", cache)
-    a_next, xt, p = checked[0], checked[5], checked[6]
-    check_array(func, "da_next", da_next, a_next.shape, "n_a, m")
-    common_dtype(func, da_next=da_next, xt=xt, **p)
-    return _cell_backward(da_next, checked)
+    cache = _check_cell_cache(func, "cache", cache)
+    check_array(func, "da_next", da_next, cache.a_next.shape, "n_a, m")
+    common_dtype(func, da_next=da_next, xt=cache.xt, **cache.parameters)
+    return _cell_backward(da_next, cache)
 
 
 def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
@@ -365,20 +376,20 @@ def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
     steps = cell_caches.intact_stacked() if isinstance(cell_caches, CellCaches) else None
     if steps is None or not all_finite(steps.a_next, steps.a_prev, steps.gates):
         checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
-        variants = {c[7] for c in checked}
-        if len(variants) > 1:
+        if len({c.reset_after for c in checked}) > 1:
             raise ValueError(
                 f"{func}: caches[0] mixes cell caches with reset_after=True and =False; "
                 f"a sequence has one variant"
             )
-        p, reset_after = checked[0][6], checked[0][7]
-        a_next, a_prev, zt, rt, cct, xt = (np.stack([c[k] for c in checked]) for k in range(6))
+        p, reset_after = checked[0].parameters, checked[0].reset_after
+        a_next, a_prev = stack_field(checked, "a_next"), stack_field(checked, "a_prev")
         n_a = a_next.shape[1]
         hc = p["Wc"][:, :n_a] @ a_prev if reset_after else None
-        gates = np.concatenate([cct, zt, rt], axis=1)
-        steps = _Steps(a_next, a_prev, gates, hc, xt.transpose(1, 2, 0), reset_after)
+        gates = np.concatenate([stack_field(checked, g) for g in ("cct", "zt", "rt")], axis=1)
+        steps = _Steps(a_next, a_prev, gates, hc, stack_field(checked, "xt").transpose(1, 2, 0),
+                       reset_after)
     else:
-        p = _check_parameters(func, cell_caches[0][6])
+        p = _check_parameters(func, cell_caches[0].parameters)
     check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
     return steps, p
 
@@ -422,57 +433,56 @@ def gru_backward(da: np.ndarray, caches: tuple) -> dict:
     dtype = common_dtype(func, da=da, x=steps.x, **p)
     reset_after = steps.reset_after
 
-    # Every factor that does not depend on the recurrence, for all steps at once,
-    # in blocks cc, z, r (and, reset-after, the gradient on Wc_a a_{t-1}): the
-    # loop multiplies them in place by da_next (cc, z) and by the gradient
-    # reaching r (cc's pre-activation gradient, or Wc_a^T of it on r * a_{t-1}).
+    # dgates[t] becomes [dc_pre; dz_pre; dr_pre] of step t, stacked like the gates,
+    # and reset after also dh, the gradient on Wc_a a_{t-1} (names and equations of
+    # the module docstring). Each is the gradient reaching its block times a factor
+    # that does not depend on the recurrence: those factors are filled in here for
+    # every step, and the loop multiplies them in place by da_next (dc_pre, dz_pre)
+    # or by the gradient reaching r_t (dr_pre).
     gates, a_prev = steps.gates[:T_x], steps.a_prev[:T_x]
     cc, z, r = (gates[:, k * n_a : (k + 1) * n_a] for k in range(3))
-    d = np.empty((T_x, (4 if reset_after else 3) * n_a, m), dtype=dtype)
-    np.multiply(1 - z, 1 - cc * cc, out=d[:, :n_a])
-    np.multiply(a_prev - cc, z * (1 - z), out=d[:, n_a : 2 * n_a])
-    np.multiply(r, 1 - r, out=d[:, 2 * n_a : 3 * n_a])
-    d[:, 2 * n_a : 3 * n_a] *= steps.hc[:T_x] if reset_after else a_prev
+    dgates = np.empty((T_x, (4 if reset_after else 3) * n_a, m), dtype=dtype)
+    dc_pre, dz_pre, dr_pre = (dgates[:, k * n_a : (k + 1) * n_a] for k in range(3))
+    np.multiply(1 - z, 1 - cc * cc, out=dc_pre)  # (1 - z_t)(1 - cc_t**2)
+    np.multiply(a_prev - cc, z * (1 - z), out=dz_pre)  # (a_{t-1} - cc_t) z_t (1 - z_t)
+    np.multiply(r, 1 - r, out=dr_pre)  # r_t (1 - r_t), times what r_t scales:
+    dr_pre *= steps.hc[:T_x] if reset_after else a_prev  # Wc_a a_{t-1}, or a_{t-1}
+    dcz_pre = dgates[:, : 2 * n_a].reshape(T_x, 2, n_a, m, copy=False)  # dc_pre, dz_pre
+    dh = dgates[:, 3 * n_a :]  # (T_x, n_a, m) reset after, else empty
+    d_hidden = dgates[:, n_a:]  # dz_pre, dr_pre (, dh): reach a_{t-1} through one matmul
 
     W_x, _, Wz_a, Wr_a, Wc_a = _blocks(p, n_a)
+    W_hidden = [Wz_a, Wr_a, Wc_a] if reset_after else [Wz_a, Wr_a]
+    W_hidden_T = np.ascontiguousarray(np.concatenate(W_hidden).T)  # (n_a, 3 or 2 n_a)
+    Wc_a_T = np.ascontiguousarray(Wc_a.T)
     da_prevt = np.zeros((n_a, m), dtype=dtype)
-    if reset_after:
-        W_a_T = np.ascontiguousarray(np.concatenate([Wz_a, Wr_a, Wc_a]).T)  # (n_a, 3 n_a)
-        for t in reversed(range(T_x)):
-            da_next = da[:, :, t] + da_prevt
-            dt = d[t]
-            d_cz = dt[: 2 * n_a].reshape(2, n_a, m)
-            d_cz *= da_next
-            dt[2 * n_a : 3 * n_a] *= dt[:n_a]
-            np.multiply(dt[:n_a], r[t], out=dt[3 * n_a :])
-            da_prevt = W_a_T @ dt[n_a:]
-            da_prevt += da_next * z[t]
-    else:
-        W_zr_T = np.ascontiguousarray(np.concatenate([Wz_a, Wr_a]).T)  # (n_a, 2 n_a)
-        Wc_a_T = np.ascontiguousarray(Wc_a.T)
-        for t in reversed(range(T_x)):
-            da_next = da[:, :, t] + da_prevt
-            dt = d[t]
-            d_cz = dt[: 2 * n_a].reshape(2, n_a, m)
-            d_cz *= da_next
-            d_ra = Wc_a_T @ dt[:n_a]  # the gradient on r_t * a_{t-1}
-            dt[2 * n_a :] *= d_ra
-            da_prevt = W_zr_T @ dt[n_a:]
-            da_prevt += da_next * z[t]
-            da_prevt += d_ra * r[t]
+    for t in reversed(range(T_x)):
+        da_next = da[:, :, t] + da_prevt
+        dcz_pre[t] *= da_next
+        if reset_after:
+            dr_pre[t] *= dc_pre[t]  # dr = dc_pre * (Wc_a a_{t-1})
+            np.multiply(dc_pre[t], r[t], out=dh[t])
+        else:
+            dra = Wc_a_T @ dc_pre[t]  # the gradient on r_t * a_{t-1}
+            dr_pre[t] *= dra  # dr = dra * a_{t-1}
+        da_prevt = W_hidden_T @ d_hidden[t]  # ds_a, and reset after da_prev_c = Wc_a^T dh
+        da_prevt += da_next * z[t]
+        if not reset_after:
+            da_prevt += dra * r[t]  # da_prev_c, reset before
 
-    d = time_columns(d)  # (3 or 4 n_a, T_x m): rows cc, z, r (, Wc_a a_{t-1})
-    d_x = d[: 3 * n_a]
+    # The weight gradients are sums over the steps: one matmul over all steps' columns.
+    dgates = time_columns(dgates)  # (3 or 4 n_a, T_x m): rows cc, z, r (, h)
+    d_x = dgates[: 3 * n_a]
     x_cols = time_columns(steps.x[:, :, :T_x].transpose(2, 0, 1))
     a_cols = time_columns(a_prev)
     dx = (np.ascontiguousarray(W_x.T) @ d_x).reshape(n_x, T_x, m)
     dW_x = d_x @ x_cols.T  # (3 n_a, n_x): cc, z, r
     db = d_x.sum(axis=1, keepdims=True)
     if reset_after:
-        dWz_a, dWr_a, dWc_a = np.split(d[n_a:] @ a_cols.T, 3)
+        dWz_a, dWr_a, dWc_a = np.split(dgates[n_a:] @ a_cols.T, 3)
     else:
-        dWz_a, dWr_a = np.split(d[n_a : 3 * n_a] @ a_cols.T, 2)
-        dWc_a = d[:n_a] @ time_columns(r * a_prev).T
+        dWz_a, dWr_a = np.split(dgates[n_a : 3 * n_a] @ a_cols.T, 2)
+        dWc_a = dgates[:n_a] @ time_columns(r * a_prev).T
     dWc_x, dWz_x, dWr_x = np.split(dW_x, 3)
     dbc, dbz, dbr = np.split(db, 3)
     return {

@@ -13,17 +13,17 @@ one time step::
     y_t  = softmax(Wy a_t + by)                       # (n_y, m), softmax over axis 0
 
 Backward, given the gradients ``da_next`` and ``dc_next`` of the loss with
-respect to ``a_t`` and ``c_t`` (``dX`` is the gradient with respect to the
-pre-activation of gate ``X``)::
+respect to ``a_t`` and ``c_t`` (``dft, dit, dcct, dot``, the exercise's names,
+are the gradients with respect to the gates' pre-activations)::
 
     dc   = dc_next + da_next * o_t * (1 - tanh(c_t)**2)   # all paths into c_t
-    do   = da_next * tanh(c_t) * o_t * (1 - o_t)
-    dcc  = dc * i_t * (1 - cc_t**2)
-    di   = dc * cc_t * i_t * (1 - i_t)
-    df   = dc * c_{t-1} * f_t * (1 - f_t)
-    dWf = df s_t^T    dWi = di s_t^T    dWc = dcc s_t^T    dWo = do s_t^T
-    dbf, dbi, dbc, dbo = sums over the batch axis of df, di, dcc, do
-    [da_prev; dxt] = Wf^T df + Wi^T di + Wc^T dcc + Wo^T do
+    dft  = dc * c_{t-1} * f_t * (1 - f_t)
+    dit  = dc * cc_t * i_t * (1 - i_t)
+    dcct = dc * i_t * (1 - cc_t**2)
+    dot  = da_next * tanh(c_t) * o_t * (1 - o_t)
+    dWf = dft s_t^T    dWi = dit s_t^T    dWc = dcct s_t^T    dWo = dot s_t^T
+    dbf, dbi, dbc, dbo = sums over the batch axis of dft, dit, dcct, dot
+    [da_prev; dxt] = Wf^T dft + Wi^T dit + Wc^T dcct + Wo^T dot
     dc_prev = dc * f_t
 
 Some versions of the exercise print a wrong candidate gradient (with an extra
@@ -37,21 +37,25 @@ receives no upstream gradient, as in the exercise). The weight gradients are
 sums over all steps, and ``da0`` is the ``da_prev`` left after step 0. The
 initial cell state ``c0`` is zero, so no ``dc0`` is returned.
 
-The sequence functions stack the four gates, in the order ``o, f, i, cc``, into
-one ``(4 n_a, n_a + n_x)`` weight: the forward computes the input part
+The sequence functions stack the four gates into one ``(4 n_a, n_a + n_x)``
+weight and one ``(4 n_a, m)`` array per step, in the order ``o, f, i, cc``
+(``_GATE_ORDER``); the code names each gate's block (:func:`_by_gate`), and the
+docstrings and gradient dicts keep the exercise's order ``f, i, c, o``. The
+stacked order serves the loops: the three sigmoid gates ``o, f, i`` are
+adjacent, so the forward activates them with one call, and so are the three
+gates whose gradient is proportional to ``dc`` (``f, i, cc``), so the backward
+scales them with one multiplication. The forward computes the input part
 ``W[:, n_a:] x_t + b`` of every step before the loop, and each step one matmul
-``W[:, :n_a] a_{t-1}`` for all gates. The backward computes every factor that
-does not depend on the recurrence (``s (1 - s)`` of the sigmoid gates times
-``tanh(c_t)``, ``c_{t-1}`` or ``cc_t``; ``i_t (1 - cc_t**2)``;
-``o_t (1 - tanh(c_t)**2)``) for all steps before its loop, keeps only ``da``,
-``dc`` and the matmul ``W[:, :n_a]^T dgates`` in the loop, and after it
-computes ``dx``, every ``dW`` and ``db`` as one matmul (or sum) over the
-``m * T_x`` columns of all steps. Per-step arrays are stacked step-major,
-``(T_x, n, m)`` (the RNN keeps ``(n, T_x, m)``; measured slower here, see
+``W[:, :n_a] a_{t-1}`` for all gates. The backward computes the factors of
+``dft, dit, dcct, dot`` above that do not depend on the recurrence (everything
+but ``dc`` and ``da_next``) for all steps before its loop, keeps only ``dc``,
+the scaling of those factors by ``dc`` or ``da_next`` and the matmul
+``W[:, :n_a]^T [dot; dft; dit; dcct]`` in the loop, and after it computes
+``dx``, every ``dW`` and ``db`` as one matmul (or sum) over the ``m * T_x``
+columns of all steps. Per-step arrays are stacked step-major, ``(T_x, n, m)``
+(the RNN keeps ``(n, T_x, m)``; measured slower here, see
 ``docs/performance.md``); the forward's list of cell caches is a
 :class:`manual_rnn._sequence.CellCaches` of views into those stacks.
-The stacked order ``o, f, i, cc`` is internal; the docstrings and the gradient
-dicts name the gates in the exercise's order ``f, i, c, o``.
 
 The API (names, argument order, shapes, dictionary keys, cache tuples) is the
 one of the "RNN step by step" exercise. Every public function validates its
@@ -65,10 +69,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_cache, check_da, check_gate_parameters, common_dtype
+from ._sequence import CellCaches, all_finite, stack_field, time_columns
+from ._validate import (
+    check_array,
+    check_cache,
+    check_da,
+    check_gate_parameters,
+    common_dtype,
+)
 from .activations import sigmoid, sigmoid_inplace, softmax
+from .caches import LSTMCache, field_label
 from .loss import cross_entropy_loss, loss_backward_from_states
-from ._sequence import CellCaches, all_finite, time_columns
 
 __all__ = [
     "lstm_cell_forward",
@@ -78,12 +89,6 @@ __all__ = [
     "lstm_loss",
     "lstm_loss_backward",
 ]
-
-
-_GRADIENT_KEYS = ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
-_CACHE_FIELDS = (
-    "a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters",
-)
 
 
 def _check_parameters(func: str, parameters) -> dict[str, np.ndarray]:
@@ -124,11 +129,11 @@ def lstm_cell_forward(xt: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray, pa
     c_next : ndarray, shape (n_a, m)
     yt_pred : ndarray, shape (n_y, m)
         Softmax over the class axis.
-    cache : tuple
-        ``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)``
-        for :func:`lstm_cell_backward`: ``ft``, ``it``, ``cct`` and ``ot``
-        (n_a, m) are the forget gate, the input gate, the candidate cell state
-        and the output gate.
+    cache : LSTMCache
+        ``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)``,
+        a named tuple, for :func:`lstm_cell_backward`: ``ft``, ``it``, ``cct``
+        and ``ot`` (n_a, m) are the forget gate, the input gate, the candidate
+        cell state and the output gate.
 
     Raises
     ------
@@ -148,7 +153,7 @@ def lstm_cell_forward(xt: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray, pa
     check_array(func, "c_prev", c_prev, (n_a, m), "n_a, m")
     common_dtype(func, xt=xt, a_prev=a_prev, c_prev=c_prev, **p)
     a_next, c_next, yt_pred, ft, it, cct, ot = _cell_forward(xt, a_prev, c_prev, p)
-    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    cache = LSTMCache(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
     return a_next, c_next, yt_pred, cache
 
 
@@ -175,6 +180,13 @@ def _stacked_weights(p):
         np.concatenate([p[f"W{g}"] for g in _GATE_ORDER]),
         np.concatenate([p[f"b{g}"] for g in _GATE_ORDER]),
     )
+
+
+def _by_gate(stacked: np.ndarray, n_a: int) -> tuple[np.ndarray, ...]:
+    """The blocks ``f, i, cc, o`` (the exercise's order) of an array whose axis -2
+    holds the four gates in ``_GATE_ORDER`` (``4 n_a`` long): views."""
+    o, f, i, cc = (stacked[..., k * n_a : (k + 1) * n_a, :] for k in range(4))
+    return f, i, cc, o
 
 
 def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
@@ -242,16 +254,17 @@ def lstm_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     c = np.ascontiguousarray(c_states[1:].transpose(1, 2, 0))
     y = softmax((p["Wy"] @ a.reshape(n_a, m * T_x) + p["by"]).reshape(n_y, m, T_x))
     steps = _Steps(a_states[1:], c_states[1:], a_states[:-1], c_states[:-1], gates, x)
-    entries = []
-    for t in range(T_x):
-        o, f, i, cc = gates[t].reshape(4, n_a, m)
-        entries.append((a_states[t + 1], c_states[t + 1], a_states[t], c_states[t], f, i, cc, o,
-                        x[:, :, t], parameters))
+    ft, it, cct, ot = _by_gate(gates, n_a)
+    entries = [
+        LSTMCache(a_states[t + 1], c_states[t + 1], a_states[t], c_states[t],
+                  ft[t], it[t], cct[t], ot[t], x[:, :, t], parameters)
+        for t in range(T_x)
+    ]
     return a, y, c, (CellCaches(entries, steps), x)
 
 
 def _cell_backward(da_next, dc_next, cache):
-    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p = cache
+    _, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p = cache
     n_a = a_prev.shape[0]
     tanh_c = np.tanh(c_next)
     dc = dc_next + da_next * ot * (1 - tanh_c * tanh_c)
@@ -276,15 +289,19 @@ def _cell_backward(da_next, dc_next, cache):
     }
 
 
-def _check_cell_cache(func: str, name: str, cache):
-    *states, xt, parameters = check_cache(func, name, cache, len(_CACHE_FIELDS))
-    p = _check_parameters(func, parameters)
+def _check_cell_cache(func: str, name: str, cache) -> LSTMCache:
+    """Validate a cell cache (an :class:`LSTMCache` or a plain tuple); return it as an
+    :class:`LSTMCache` whose ``parameters`` are the validated ones."""
+    cache = LSTMCache._make(check_cache(func, name, cache, len(LSTMCache._fields)))
+    p = _check_parameters(func, cache.parameters)
     n_a, n_ax = p["Wf"].shape
-    check_array(func, f"{name}[8] (xt)", xt, (n_ax - n_a, None), "n_x, m")
-    m = xt.shape[1]
-    for i, value in enumerate(states):
-        check_array(func, f"{name}[{i}] ({_CACHE_FIELDS[i]})", value, (n_a, m), "n_a, m")
-    return (*states, xt, p)
+    check_array(func, field_label(name, LSTMCache, "xt"), cache.xt, (n_ax - n_a, None), "n_x, m")
+    m = cache.xt.shape[1]
+    for field in LSTMCache._fields:
+        if field not in ("xt", "parameters"):  # the states and the gates
+            check_array(func, field_label(name, LSTMCache, field), getattr(cache, field), (n_a, m),
+                        "n_a, m")
+    return cache._replace(parameters=p)
 
 
 def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -> dict:
@@ -296,7 +313,7 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
         Gradient of the loss with respect to the cell's output ``a_next``.
     dc_next : ndarray, shape (n_a, m)
         Gradient of the loss with respect to the cell state ``c_next``.
-    cache : tuple
+    cache : LSTMCache or tuple
         ``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)``
         from :func:`lstm_cell_forward`.
 
@@ -314,12 +331,11 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
         ``dc_next`` does not have the shape of ``a_next``.
     """
     func = "lstm_cell_backward"
-    checked = _check_cell_cache(func, "cache", cache)
-    a_next, xt, p = checked[0], checked[8], checked[9]
-    check_array(func, "da_next", da_next, a_next.shape, "n_a, m")
-    check_array(func, "dc_next", dc_next, a_next.shape, "n_a, m")
-    common_dtype(func, da_next=da_next, dc_next=dc_next, xt=xt, **p)
-    return _cell_backward(da_next, dc_next, checked)
+    cache = _check_cell_cache(func, "cache", cache)
+    check_array(func, "da_next", da_next, cache.a_next.shape, "n_a, m")
+    check_array(func, "dc_next", dc_next, cache.a_next.shape, "n_a, m")
+    common_dtype(func, da_next=da_next, dc_next=dc_next, xt=cache.xt, **cache.parameters)
+    return _cell_backward(da_next, dc_next, cache)
 
 
 def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
@@ -336,16 +352,21 @@ def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
             f"pass, got {type(cell_caches).__name__}"
         )
     steps = cell_caches.intact_stacked() if isinstance(cell_caches, CellCaches) else None
-    if steps is None or not all_finite(*steps[:5]):
+    if steps is None or not all_finite(steps.a_next, steps.c_next, steps.a_prev, steps.c_prev,
+                                       steps.gates):
         checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
-        a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt = (
-            np.stack([c[k] for c in checked]) for k in range(9)
+        gates = [stack_field(checked, g) for g in ("ot", "ft", "it", "cct")]  # in _GATE_ORDER
+        steps = _Steps(
+            a_next=stack_field(checked, "a_next"),
+            c_next=stack_field(checked, "c_next"),
+            a_prev=stack_field(checked, "a_prev"),
+            c_prev=stack_field(checked, "c_prev"),
+            gates=np.concatenate(gates, axis=1),
+            x=stack_field(checked, "xt").transpose(1, 2, 0),
         )
-        gates = np.concatenate([ot, ft, it, cct], axis=1)
-        steps = _Steps(a_next, c_next, a_prev, c_prev, gates, xt.transpose(1, 2, 0))
-        p = checked[0][9]
+        p = checked[0].parameters
     else:
-        p = _check_parameters(func, cell_caches[0][9])
+        p = _check_parameters(func, cell_caches[0].parameters)
     check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
     return steps, p
 
@@ -380,6 +401,13 @@ def lstm_backward(da: np.ndarray, caches: tuple) -> dict:
         If ``caches`` is not the forward pass's ``(list, x)`` tuple, or ``da``
         does not have shape ``(n_a, m, T_x)`` with ``T_x`` at most the number
         of cached steps.
+
+    Notes
+    -----
+    The equations are those of the module docstring. Internally the gates'
+    arrays and weights are stacked in the order ``o, f, i, cc`` (see the module
+    docstring for why); the code reads them through named views in the
+    exercise's order.
     """
     func = "lstm_backward"
     steps, p = _check_caches(func, caches)
@@ -388,21 +416,22 @@ def lstm_backward(da: np.ndarray, caches: tuple) -> dict:
     T_x = check_da(func, da, n_a, m, T_cached)
     dtype = common_dtype(func, da=da, x=steps.x, **p)
 
-    # Every factor that does not depend on the recurrence, for all steps at once:
-    # d_gates[t] holds, per gate, what turns the gradient reaching the gate
-    # (da_next for o, dc for f, i, cc) into that of its pre-activation, and the
-    # loop multiplies it in place.
-    gates = steps.gates[:T_x]
-    o, f, i, cc = (gates[:, k * n_a : (k + 1) * n_a] for k in range(4))
+    ft, it, cct, ot = _by_gate(steps.gates[:T_x], n_a)  # (T_x, n_a, m) each
+    c_prev = steps.c_prev[:T_x]
     tanh_c = np.tanh(steps.c_next[:T_x])
-    d_gates = np.empty((T_x, 4 * n_a, m), dtype=dtype)
-    sig = gates[:, : 3 * n_a]
-    np.multiply(sig, 1 - sig, out=d_gates[:, : 3 * n_a])  # s (1 - s) of o, f, i
-    d_gates[:, :n_a] *= tanh_c
-    d_gates[:, n_a : 2 * n_a] *= steps.c_prev[:T_x]
-    d_gates[:, 2 * n_a : 3 * n_a] *= cc
-    np.multiply(i, 1 - cc * cc, out=d_gates[:, 3 * n_a :])
-    dc_per_da = o * (1 - tanh_c * tanh_c)  # the path a_t -> c_t
+
+    # dgates[t], stacked like the gates, becomes [dot; dft; dit; dcct] of step t. Each is
+    # the gradient reaching its gate (da_next for o, dc for the others) times a factor
+    # that does not depend on the recurrence: those factors are filled in here for
+    # every step, and the loop multiplies them in place.
+    dgates = np.empty((T_x, 4 * n_a, m), dtype=dtype)
+    dft, dit, dcct, dot = _by_gate(dgates, n_a)
+    np.multiply(ft * (1 - ft), c_prev, out=dft)  # dft  = dc * [f_t (1 - f_t) c_{t-1}]
+    np.multiply(it * (1 - it), cct, out=dit)  # dit  = dc * [i_t (1 - i_t) cc_t]
+    np.multiply(it, 1 - cct * cct, out=dcct)  # dcct = dc * [i_t (1 - cc_t**2)]
+    np.multiply(ot * (1 - ot), tanh_c, out=dot)  # dot  = da_next * [o_t (1 - o_t) tanh(c_t)]
+    dgates_from_dc = dgates[:, n_a:].reshape(T_x, 3, n_a, m, copy=False)  # dft, dit, dcct
+    da_dc = ot * (1 - tanh_c * tanh_c)  # the path a_t = o_t tanh(c_t) into c_t
 
     W, _ = _stacked_weights(p)
     W_a_T = np.ascontiguousarray(W[:, :n_a].T)  # BLAS is faster with the transpose C-ordered
@@ -410,27 +439,31 @@ def lstm_backward(da: np.ndarray, caches: tuple) -> dict:
     dc_prevt = np.zeros((n_a, m), dtype=dtype)
     for t in reversed(range(T_x)):
         da_next = da[:, :, t] + da_prevt
-        dc = dc_per_da[t] * da_next
+        dc = da_dc[t] * da_next  # dc = dc_next + da_next * o_t (1 - tanh(c_t)**2)
         dc += dc_prevt
-        d = d_gates[t].reshape(4, n_a, m)
-        d[0] *= da_next
-        d[1:] *= dc
-        dc_prevt = dc * f[t]
-        da_prevt = W_a_T @ d_gates[t]
+        dgates_from_dc[t] *= dc
+        dot[t] *= da_next
+        dc_prevt = dc * ft[t]
+        da_prevt = W_a_T @ dgates[t]  # the a_{t-1} part of Wf^T dft + ... + Wo^T dot
 
-    d_gates = time_columns(d_gates)  # (4 n_a, T_x m)
+    # The weight gradients are sums over the steps: one matmul over all steps' columns.
+    dgates = time_columns(dgates)  # (4 n_a, T_x m)
     x_cols = time_columns(steps.x[:, :, :T_x].transpose(2, 0, 1))
     s = np.concatenate([time_columns(steps.a_prev[:T_x]), x_cols])  # (n_a + n_x, T_x m)
-    dx = (np.ascontiguousarray(W[:, n_a:].T) @ d_gates).reshape(n_x, T_x, m)
-    dW = d_gates @ s.T
-    db = d_gates.sum(axis=1, keepdims=True)
-    grads = {}
-    for k, g in enumerate(_GATE_ORDER):
-        grads[f"dW{g}"], grads[f"db{g}"] = dW[k * n_a : (k + 1) * n_a], db[k * n_a : (k + 1) * n_a]
+    dx = (np.ascontiguousarray(W[:, n_a:].T) @ dgates).reshape(n_x, T_x, m)
+    dWf, dWi, dWc, dWo = _by_gate(dgates @ s.T, n_a)
+    dbf, dbi, dbc, dbo = _by_gate(dgates.sum(axis=1, keepdims=True), n_a)
     return {
         "dx": np.ascontiguousarray(dx.transpose(0, 2, 1)),
         "da0": da_prevt,
-        **{k: grads[k] for k in _GRADIENT_KEYS},
+        "dWf": dWf,
+        "dbf": dbf,
+        "dWi": dWi,
+        "dbi": dbi,
+        "dWc": dWc,
+        "dbc": dbc,
+        "dWo": dWo,
+        "dbo": dbo,
     }
 
 

@@ -38,13 +38,21 @@ arguments.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
 
-from ._sequence import CellCaches, all_finite
-from ._validate import check_array, check_cache, check_da, check_parameters, common_dtype
+from ._sequence import CellCaches, all_finite, stack_field
+from ._validate import (
+    check_array,
+    check_cache,
+    check_da,
+    check_parameters,
+    common_dtype,
+)
 from .activations import softmax
+from .caches import RNNCache, field_label
 from .loss import cross_entropy_loss, loss_backward_from_states
 
 __all__ = [
@@ -100,8 +108,9 @@ def rnn_cell_forward(xt: np.ndarray, a_prev: np.ndarray, parameters: dict):
     a_next : ndarray, shape (n_a, m)
     yt_pred : ndarray, shape (n_y, m)
         Softmax over the class axis.
-    cache : tuple
-        ``(a_next, a_prev, xt, parameters)`` for :func:`rnn_cell_backward`.
+    cache : RNNCache
+        ``(a_next, a_prev, xt, parameters)`` for :func:`rnn_cell_backward`, a
+        named tuple.
 
     Raises
     ------
@@ -120,7 +129,7 @@ def rnn_cell_forward(xt: np.ndarray, a_prev: np.ndarray, parameters: dict):
     check_array(func, "a_prev", a_prev, (n_a, m), "n_a, m")
     common_dtype(func, xt=xt, a_prev=a_prev, **p)
     a_next, yt_pred = _cell_forward(xt, a_prev, p)
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, RNNCache(a_next, a_prev, xt, parameters)
 
 
 class _Steps(NamedTuple):
@@ -157,10 +166,10 @@ def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     y_pred : ndarray, shape (n_y, m, T_x)
         Softmax prediction at every time step.
     caches : tuple
-        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the cache
-        ``(a_next, a_prev, xt, parameters)`` of :func:`rnn_cell_forward` at
-        step ``t``, its arrays views into the stacked states the list also
-        carries (see :class:`CellCaches`).
+        ``(list_of_cell_caches, x)``; entry ``t`` of the list is the
+        :class:`RNNCache` ``(a_next, a_prev, xt, parameters)`` of
+        :func:`rnn_cell_forward` at step ``t``, its arrays views into the
+        stacked states the list also carries (see :class:`CellCaches`).
 
     Raises
     ------
@@ -192,7 +201,10 @@ def rnn_forward(x: np.ndarray, a0: np.ndarray, parameters: dict):
     y_steps = softmax(p["Wya"] @ _columns(states[:, 1:], T_x) + p["by"]).reshape(n_y, T_x, m)
     y_pred = np.ascontiguousarray(y_steps.transpose(0, 2, 1))
     steps = _Steps(a_next=states[:, 1:], a_prev=states[:, :-1], x=xs)
-    entries = [(by_step[t + 1], by_step[t], x[:, :, t], parameters) for t in range(T_x)]
+    # Entry t is RNNCache(a_t, a_{t-1}, x[:, :, t], parameters), views of states and x
+    # (map with _make: a constructor call per step would cost twice as much).
+    entries = list(map(RNNCache._make, zip(by_step[1:], by_step[:-1], x.transpose(2, 0, 1),
+                                            repeat(parameters))))
     return a, y_pred, (CellCaches(entries, steps), x)
 
 
@@ -219,15 +231,18 @@ def _parameter_gradients(dtanh, a_prev, xt):
     }
 
 
-def _check_cell_cache(func: str, name: str, cache):
-    a_next, a_prev, xt, parameters = check_cache(func, name, cache, 4)
-    p = _check_parameters(func, parameters)
+def _check_cell_cache(func: str, name: str, cache) -> RNNCache:
+    """Validate a cell cache (an :class:`RNNCache` or a plain tuple); return it as an
+    :class:`RNNCache` whose ``parameters`` are the validated ones."""
+    cache = RNNCache._make(check_cache(func, name, cache, len(RNNCache._fields)))
+    p = _check_parameters(func, cache.parameters)
     n_a, n_x = p["Wax"].shape
-    check_array(func, f"{name}[2] (xt)", xt, (n_x, None), "n_x, m")
-    m = xt.shape[1]
-    check_array(func, f"{name}[0] (a_next)", a_next, (n_a, m), "n_a, m")
-    check_array(func, f"{name}[1] (a_prev)", a_prev, (n_a, m), "n_a, m")
-    return a_next, a_prev, xt, p
+    check_array(func, field_label(name, RNNCache, "xt"), cache.xt, (n_x, None), "n_x, m")
+    m = cache.xt.shape[1]
+    for field in ("a_next", "a_prev"):
+        check_array(func, field_label(name, RNNCache, field), getattr(cache, field), (n_a, m),
+                    "n_a, m")
+    return cache._replace(parameters=p)
 
 
 def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
@@ -237,7 +252,7 @@ def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> dict:
     ----------
     da_next : ndarray, shape (n_a, m)
         Gradient of the loss with respect to the cell's output ``a_next``.
-    cache : tuple
+    cache : RNNCache or tuple
         ``(a_next, a_prev, xt, parameters)`` from :func:`rnn_cell_forward`.
 
     Returns
@@ -281,10 +296,12 @@ def _check_caches(func: str, caches) -> tuple[_Steps, dict]:
     steps = cell_caches.intact_stacked() if isinstance(cell_caches, CellCaches) else None
     if steps is None or not all_finite(steps.a_next, steps.a_prev):
         checked = [_check_cell_cache(func, f"caches[0][{t}]", c) for t, c in enumerate(cell_caches)]
-        steps = _Steps(*(np.stack([c[k] for c in checked], axis=1) for k in range(3)))
-        p = checked[0][3]
+        steps = _Steps(a_next=stack_field(checked, "a_next", axis=1),
+                       a_prev=stack_field(checked, "a_prev", axis=1),
+                       x=stack_field(checked, "xt", axis=1))
+        p = checked[0].parameters
     else:
-        p = _check_parameters(func, cell_caches[0][3])
+        p = _check_parameters(func, cell_caches[0].parameters)
     check_array(func, "caches[1] (x)", x, (None, None, len(cell_caches)))
     return steps, p
 

@@ -6,7 +6,8 @@ the cells: the structure of the "RNN step by step" exercise, to be read next to
 it. The public API is the one of :mod:`manual_rnn` (names, argument order,
 shapes, dictionary keys, ``caches = (list of cell caches, x)``); the cell caches
 are the :class:`RNNCache`, :class:`LSTMCache` and :class:`GRUCache` named
-tuples, which unpack exactly like the exercise's tuples.
+tuples of :mod:`manual_rnn.caches` (the fast path returns the same ones), which
+unpack exactly like the exercise's tuples.
 
 Where it departs from the exercise, it is to be correct: buffers keep the input
 dtype (float32 in, float32 out), ``softmax`` and ``sigmoid`` are the stable ones
@@ -25,11 +26,10 @@ properties (``rnn-verify --impl manual_rnn.textbook``), and
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 from .activations import sigmoid, softmax
+from .caches import GRUCache, LSTMCache, RNNCache
 from .loss import cross_entropy_loss, output_layer_backward
 
 __all__ = [
@@ -68,15 +68,6 @@ def _hidden_states(cell_caches) -> np.ndarray:
 
 
 # --- RNN ----------------------------------------------------------------------------
-
-
-class RNNCache(NamedTuple):
-    """What :func:`rnn_cell_backward` needs from :func:`rnn_cell_forward`."""
-
-    a_next: np.ndarray  # (n_a, m)
-    a_prev: np.ndarray  # (n_a, m)
-    xt: np.ndarray  # (n_x, m)
-    parameters: dict  # Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
 
 
 def rnn_cell_forward(xt, a_prev, parameters):
@@ -243,21 +234,6 @@ def rnn_loss_backward(y_pred, labels, caches):
 
 
 # --- LSTM ---------------------------------------------------------------------------
-
-
-class LSTMCache(NamedTuple):
-    """What :func:`lstm_cell_backward` needs from :func:`lstm_cell_forward`."""
-
-    a_next: np.ndarray  # (n_a, m)
-    c_next: np.ndarray  # (n_a, m)
-    a_prev: np.ndarray  # (n_a, m)
-    c_prev: np.ndarray  # (n_a, m)
-    ft: np.ndarray  # (n_a, m) forget gate
-    it: np.ndarray  # (n_a, m) input gate
-    cct: np.ndarray  # (n_a, m) candidate
-    ot: np.ndarray  # (n_a, m) output gate
-    xt: np.ndarray  # (n_x, m)
-    parameters: dict  # Wf, Wi, Wc, Wo (n_a, n_a + n_x); bf, bi, bc, bo (n_a, 1); Wy (n_y, n_a); by (n_y, 1)
 
 
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
@@ -467,19 +443,6 @@ def lstm_loss_backward(y_pred, labels, caches):
 
 
 # --- GRU ----------------------------------------------------------------------------
-
-
-class GRUCache(NamedTuple):
-    """What :func:`gru_cell_backward` needs from :func:`gru_cell_forward`."""
-
-    a_next: np.ndarray  # (n_a, m)
-    a_prev: np.ndarray  # (n_a, m)
-    zt: np.ndarray  # (n_a, m) update gate
-    rt: np.ndarray  # (n_a, m) reset gate
-    cct: np.ndarray  # (n_a, m) candidate
-    xt: np.ndarray  # (n_x, m)
-    parameters: dict  # Wz, Wr, Wc (n_a, n_a + n_x); bz, br, bc (n_a, 1); Wy (n_y, n_a); by (n_y, 1)
-    reset_after: bool  # where the reset gate acts; see gru_cell_forward
 
 
 def gru_cell_forward(xt, a_prev, parameters, *, reset_after=False):
