@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install test verify survey baseline thorough mutation catalog bench bench-smoke throughput clean
+.PHONY: install test verify survey baseline thorough mutation catalog bench bench-smoke throughput bench-verdict clean
 
 install: $(STAMP)
 
@@ -38,7 +38,7 @@ survey: $(STAMP)
 thorough: $(STAMP)
 	mkdir -p reports && rm -f reports/thorough-ratios.jsonl
 	HYPOTHESIS_PROFILE=thorough RNN_GRADCHECK_RATIO_LOG=$(CURDIR)/reports/thorough-ratios.jsonl \
-		$(PY) -m pytest -n 2 -q tests/test_properties.py $(PYTEST_ARGS)
+		$(PY) -m pytest -n 2 -q -m rnn_gradcheck --rnn-impl manual_rnn $(PYTEST_ARGS)
 	$(PY) benchmarks/ratio_summary.py reports/thorough-ratios.jsonl
 
 ## make catalog: hunt every fault of tests/faults and regenerate docs/fault-catalog.md.
@@ -71,6 +71,11 @@ bench-smoke: $(STAMP)
 ## make throughput: verified examples per second of the harness, per family.
 throughput: $(STAMP)
 	$(PY) benchmarks/harness_throughput.py --examples 2000
+
+## make bench-verdict: time to verdict of rnn-verify, this tree against 50a408a (interleaved
+## rounds, medians; tens of minutes). `--quick` smoke run, `--profile` where the seconds go.
+bench-verdict: $(STAMP)
+	$(PY) benchmarks/bench_verdict.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

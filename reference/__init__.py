@@ -1,8 +1,13 @@
 """The JAX autodiff oracle and the verification harness built on it.
 
-Importing this package switches JAX to 64-bit floats (``jax_enable_x64``):
-without it JAX silently computes in float32 and the oracle would be no more
-precise than the float32 code it checks.
+Importing this package is cheap: JAX is imported (and switched to 64-bit
+floats, ``jax_enable_x64``) by :mod:`reference.model`, the first module that
+needs it, so that the pytest plugin costs nothing in a run that does not use
+it.
+
+:func:`check` is the Python entry point: it checks an implementation (a module,
+a path to a ``.py`` file or a notebook, a dotted name, or a mapping such as a
+notebook's ``globals()``) and returns a :class:`Report`.
 
 Modules
 -------
@@ -41,10 +46,13 @@ profiles
     The Hypothesis settings profiles of the test suite.
 """
 
-import jax
+__all__ = ["check", "Report"]
 
-jax.config.update("jax_enable_x64", True)
 
-from . import families, model, oracle  # noqa: E402
+def __getattr__(name):
+    # ``reference.check`` and ``reference.Report`` load the harness (and JAX) on first use.
+    if name in __all__:
+        from . import api
 
-__all__ = ["families", "model", "oracle"]
+        return getattr(api, name)
+    raise AttributeError(f"module 'reference' has no attribute {name!r}")

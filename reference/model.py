@@ -14,8 +14,15 @@ from __future__ import annotations
 from functools import partial
 
 import jax
-import jax.numpy as jnp
-from jax import lax
+
+# The oracle computes in float64: without this JAX silently computes in float32
+# and the oracle would be no more precise than the float32 code it checks. Set
+# here, where JAX is first imported, so that importing ``reference`` (and the
+# pytest plugin) costs no JAX start-up until a check runs.
+jax.config.update("jax_enable_x64", True)
+
+import jax.numpy as jnp  # noqa: E402
+from jax import lax  # noqa: E402
 
 __all__ = ["STEPS", "SEQUENCES", "scan_sequence", "output_logits"]
 

@@ -29,12 +29,13 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache, partial
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from .families import FAMILIES, Family, get_family, layout_shape
-from .model import SEQUENCES, STEPS, output_logits
+from .model import SEQUENCES, STEPS, output_logits  # first: switches JAX to float64
+
+import jax  # noqa: E402,I001
+import jax.numpy as jnp  # noqa: E402
 
 __all__ = [
     "bucket",

@@ -1,9 +1,13 @@
-"""Hypothesis settings profiles of the test suite (``tests/conftest.py`` loads them).
+"""Hypothesis settings profiles of the property suite and of the project's tests.
 
 Chosen by the ``HYPOTHESIS_PROFILE`` environment variable; with ``CI`` set and
-no explicit choice, the ``ci`` profile (Hypothesis itself loads a profile of
-that name when ``CI`` is set). JAX-backed properties have no deadline: the
-first example of a new bucket shape includes a compilation.
+no explicit choice, the ``ci`` profile. JAX-backed properties have no
+deadline: the first example of a new bucket shape includes a compilation.
+
+The pytest plugin (:mod:`reference.pytest_plugin`) applies the chosen profile
+to its own tests only (:func:`suite_settings`), so a user's own Hypothesis
+tests keep their settings; this project's ``tests/conftest.py`` also loads it
+globally for its internal tests (:func:`register_profiles`).
 
 ``rnn-verify`` does not read them: :func:`reference.runner.search` sets its own
 settings for each check (``--examples``, ``--seed``, no deadline, no example
@@ -25,9 +29,13 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
-_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+# No ``explain`` phase: it lists the lines "only run by failing test cases",
+# which are the harness's own lines here, not the implementation's mistake
+# (the failure message already names the function, key, element and time step).
+_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True,
+               phases=[p for p in Phase if p is not Phase.explain])
 
 PROFILES = {
     "dev": dict(max_examples=30),
@@ -37,13 +45,24 @@ PROFILES = {
 }
 
 
-def register_profiles() -> str:
-    """Register every profile and load the one the environment asks for; return its name."""
-    for name, kwargs in PROFILES.items():
-        settings.register_profile(name, **_COMMON, **kwargs)
+def profile_name() -> str:
+    """The profile the environment asks for: ``HYPOTHESIS_PROFILE``, else ``ci`` under CI, else ``dev``."""
     default = "ci" if os.environ.get("CI") else "dev"
     name = os.environ.get("HYPOTHESIS_PROFILE", default)
     if name not in PROFILES:
         raise ValueError(f"HYPOTHESIS_PROFILE={name!r} is not one of {sorted(PROFILES)}")
+    return name
+
+
+def suite_settings(name: str | None = None) -> settings:
+    """The settings of profile ``name`` (default :func:`profile_name`), registering nothing."""
+    return settings(**_COMMON, **PROFILES[name or profile_name()])
+
+
+def register_profiles() -> str:
+    """Register every profile and load the one the environment asks for; return its name."""
+    for name, kwargs in PROFILES.items():
+        settings.register_profile(name, **_COMMON, **kwargs)
+    name = profile_name()
     settings.load_profile(name)
     return name

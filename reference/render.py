@@ -1,26 +1,25 @@
-"""Showing an ``rnn-verify`` report: the tables, the failures, the notes and the plot.
+"""Showing a report: the tables, the failures and the notes, as text, rich or HTML.
 
 Everything here reads the report dict of :mod:`reference.report` (the JSON the
 ``--json`` option writes) and nothing else, so a stored report renders the same
 as a fresh one. :func:`render` prints, per family, a table of every gradient
 check (function, key, dtype: the largest errors and the verdict) and a table of
 every property, then each failure's minimal case, message and diagnosis
-(:func:`describe_diagnosis`), the notes and the summary; :func:`plot` draws the
-error against ``T_x`` and the weight scale. :class:`Progress` is the live bar
-shown while the checks run.
+(:func:`describe_diagnosis`), the notes and the summary; :func:`html` gives the
+same as HTML for a Jupyter cell (the plot is :mod:`reference.plot`).
+:class:`Progress` is the live bar shown while the checks run.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
-import numpy as np
 
 from .compare import FLOAT32, FLOAT64
 from .implementation import note_text
 
-__all__ = ["GRADIENT_PROPERTIES", "Progress", "describe_diagnosis", "plot", "render"]
+__all__ = ["GRADIENT_PROPERTIES", "Progress", "describe_diagnosis", "failure_text", "html", "render",
+           "renderables", "summary_line"]
 
 #: Properties whose comparisons are against autodiff (the table's rows).
 GRADIENT_PROPERTIES = ("cell_forward", "forward", "cell_backward", "backward", "loss_gradient")
@@ -29,9 +28,13 @@ GRADIENT_PROPERTIES = ("cell_forward", "forward", "cell_backward", "backward", "
 class Progress:
     """A live progress bar (rich) on stderr; silent when disabled."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, enabled: bool):
         self.enabled = enabled
-        if not enabled:
+        self.bar = None
+
+    def begin(self, total: int) -> None:
+        """Called once the plan is known: ``total`` checks."""
+        if not self.enabled:
             return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -55,7 +58,7 @@ class Progress:
             self.bar.advance(self.overall)
 
     def stop(self):
-        if self.enabled:
+        if self.enabled and self.bar is not None:
             self.bar.stop()
 
 
@@ -73,26 +76,50 @@ def _console():
 
 
 def render(report: dict, console=None) -> None:
-    """Print the tables: gradient checks per family, then every property."""
+    """Print the report (:func:`renderables`) on ``console`` (default: stdout)."""
     console = console or _console()
+    for item in renderables(report):
+        console.print(item)
+
+
+def renderables(report: dict):
+    """The report as rich renderables: per family the gradient table and the
+    property table, then each failure, the notes, the regressions and the summary."""
+    from rich.rule import Rule
+    from rich.text import Text
+
     by_family = defaultdict(list)
     for r in report["results"]:
         by_family[r["family"]].append(r)
     for family, results in by_family.items():
         gradients = _gradient_table(family, results)
         if gradients.row_count:
-            console.print(gradients)
-        console.print(_property_table(family, results))
+            yield gradients
+        yield _property_table(family, results)
     for r in report["results"]:
         if r["status"] == "failed":
-            _print_failure(console, r)
+            yield Rule(f"[bold red]{r['family']} {r['property']} {r['dtype']}: minimal failing case")
+            yield Text(failure_text(r))
     for note in report.get("notes", []):
-        console.print(f"[yellow]note:[/] {_escape(note_text(note))}")
+        yield Text.assemble(("note: ", "yellow"), note_text(note))
     for line in report.get("baseline_regressions", []):
-        console.print(f"[bold red]precision regression:[/] {line}")
+        yield Text.assemble(("precision regression: ", "bold red"), line)
+    yield Text(summary_line(report))
+
+
+def summary_line(report: dict) -> str:
     s = report["summary"]
-    console.print(f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped "
-                  f"({s['examples']} examples in {s['seconds']:.1f}s, implementation {report['implementation']})")
+    return (f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped "
+            f"({s['examples']} examples in {s['seconds']:.1f}s, implementation {report['implementation']})")
+
+
+def failure_text(r: dict) -> str:
+    """A failed result entry: its message (minimal case first) and its diagnosis."""
+    lines = [r["message"]]
+    if r["diagnosis"]:
+        lines.append("diagnosis:")
+    lines += [describe_diagnosis(d) for d in r["diagnosis"]]
+    return "\n".join(lines)
 
 
 def _gradient_rows(results: list[dict]) -> dict:
@@ -118,53 +145,118 @@ def _gradient_rows(results: list[dict]) -> dict:
     return rows
 
 
-def _gradient_table(family: str, results: list[dict]):
-    from rich.table import Table
+GRADIENT_COLUMNS = ("function", "key", "dtype", "examples", "max abs err", "max rel err",
+                    "err / tol", "tolerance", "verdict", "minimal failing case")
+PROPERTY_COLUMNS = ("property", "dtype", "examples", "seconds", "verdict", "detail")
 
-    t = Table(title=f"{family}: manual vs autodiff, per function and key", title_justify="left")
-    for col in ("function", "key", "dtype", "examples", "max abs err", "max rel err",
-                "err / tol", "tolerance", "verdict", "minimal failing case"):
-        t.add_column(col, justify="right" if col in ("examples",) else "left")
+
+def gradient_rows(results: list[dict]) -> list[tuple[list[str], str]]:
+    """The gradient table of one family: per (function, key, dtype) the cells of
+    :data:`GRADIENT_COLUMNS` and the verdict (``"pass"`` or ``"FAIL"``)."""
+    rows = []
     for (function, key, dtype), row in _gradient_rows(results).items():
-        t64 = FLOAT64 if dtype == "float64" else FLOAT32
-        tol = f"{t64.rtol:.0e} rel, {t64.atol:.0e} abs"
+        t = FLOAT64 if dtype == "float64" else FLOAT32
+        tol = f"{t.rtol:.0e} rel, {t.atol:.0e} abs"
         if row["fail"]:
             c, case = row["fail"]
             shape = ", ".join(f"{d}={case[d]}" for d in ("n_x", "n_a", "n_y", "m", "T_x")) if case else ""
-            t.add_row(function, key, dtype, str(row["examples"] + 1), _fmt(c["max_abs"]),
-                      _fmt(c["max_rel"]), _fmt(c["ratio"]), tol, "[bold red]FAIL[/]", shape)
+            rows.append(([function, key, dtype, str(row["examples"] + 1), _fmt(c["max_abs"]),
+                          _fmt(c["max_rel"]), _fmt(c["ratio"]), tol, "FAIL", shape], "FAIL"))
         else:
-            t.add_row(function, key, dtype, str(row["examples"]), _fmt(row["max_abs"]),
-                      _fmt(row["max_rel"]), _fmt(row["ratio"]), tol, "[green]pass[/]", "")
+            rows.append(([function, key, dtype, str(row["examples"]), _fmt(row["max_abs"]),
+                          _fmt(row["max_rel"]), _fmt(row["ratio"]), tol, "pass", ""], "pass"))
+    return rows
+
+
+def property_rows(results: list[dict]) -> list[tuple[list[str], str]]:
+    """The property table of one family: the cells of :data:`PROPERTY_COLUMNS` and the verdict."""
+    rows = []
+    for r in results:
+        verdict = {"passed": "pass", "failed": "FAIL", "skipped": "skipped"}[r["status"]]
+        detail = ""
+        if r["status"] == "skipped":
+            detail = r["message"].splitlines()[-1][:90]
+        elif r["status"] == "failed":
+            detail = _first_line(r["message"])
+        rows.append(([r["property"], r["dtype"], str(r["examples"]), f"{r['seconds']:.1f}", verdict,
+                      detail], verdict))
+    return rows
+
+
+_STYLE = {"pass": "green", "FAIL": "bold red", "skipped": "yellow"}
+
+
+def _table(title: str, columns, rows):
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=title, title_justify="left")
+    for col in columns:
+        t.add_column(col, justify="right" if col == "examples" else "left")
+    verdict_at = columns.index("verdict")
+    for cells, verdict in rows:
+        cells = [Text(c) for c in cells]
+        cells[verdict_at].stylize(_STYLE[verdict])
+        t.add_row(*cells)
     return t
 
 
-def _property_table(family: str, results: list[dict]):
-    from rich.table import Table
+def _gradient_table(family: str, results: list[dict]):
+    return _table(f"{family}: manual vs autodiff, per function and key", GRADIENT_COLUMNS,
+                  gradient_rows(results))
 
-    p = Table(title=f"{family}: properties", title_justify="left")
-    for col in ("property", "dtype", "examples", "seconds", "verdict", "detail"):
-        p.add_column(col)
-    for r in results:
-        verdict = {"passed": "[green]pass[/]", "failed": "[bold red]FAIL[/]",
-                   "skipped": "[yellow]skipped[/]"}[r["status"]]
-        detail = r["message"].splitlines()[-1][:90] if r["status"] == "skipped" else ""
+
+def _property_table(family: str, results: list[dict]):
+    return _table(f"{family}: properties", PROPERTY_COLUMNS, property_rows(results))
+
+
+# --- HTML (a Jupyter cell) ----------------------------------------------------
+
+
+_HTML_COLOUR = {"pass": "#1a7f37", "FAIL": "#cf222e", "skipped": "#9a6700"}
+
+
+def html(report: dict) -> str:
+    """The report as HTML: the same tables, failures and notes as :func:`render`."""
+    from html import escape
+
+    def table(title, columns, rows):
+        verdict_at = columns.index("verdict")
+        head = "".join(f"<th style='text-align:left'>{escape(c)}</th>" for c in columns)
+        body = []
+        for cells, verdict in rows:
+            tds = []
+            for i, c in enumerate(cells):
+                style = f" style='color:{_HTML_COLOUR[verdict]};font-weight:bold'" if i == verdict_at else ""
+                tds.append(f"<td{style}>{escape(c)}</td>")
+            body.append("<tr>" + "".join(tds) + "</tr>")
+        return (f"<table class='rnn-gradcheck'><caption style='text-align:left'><b>{escape(title)}</b>"
+                f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+    parts = []
+    by_family = defaultdict(list)
+    for r in report["results"]:
+        by_family[r["family"]].append(r)
+    for family, results in by_family.items():
+        rows = gradient_rows(results)
+        if rows:
+            parts.append(table(f"{family}: manual vs autodiff, per function and key",
+                               GRADIENT_COLUMNS, rows))
+        parts.append(table(f"{family}: properties", PROPERTY_COLUMNS, property_rows(results)))
+    for r in report["results"]:
         if r["status"] == "failed":
-            detail = _first_line(r["message"])
-        p.add_row(r["property"], r["dtype"], str(r["examples"]), f"{r['seconds']:.1f}", verdict, detail)
-    return p
+            parts.append(f"<p style='color:#cf222e'><b>{escape(r['family'])} {escape(r['property'])} "
+                         f"{escape(r['dtype'])}: minimal failing case</b></p>"
+                         f"<pre>{escape(failure_text(r))}</pre>")
+    for note in report.get("notes", []):
+        parts.append(f"<p><b>note:</b> {escape(note_text(note))}</p>")
+    for line in report.get("baseline_regressions", []):
+        parts.append(f"<p style='color:#cf222e'><b>precision regression:</b> {escape(line)}</p>")
+    parts.append(f"<p>{escape(summary_line(report))}</p>")
+    return "<div>" + "\n".join(parts) + "</div>"
 
 
 # --- the failures -----------------------------------------------------------
-
-
-def _print_failure(console, r: dict) -> None:
-    console.rule(f"[bold red]{r['family']} {r['property']} {r['dtype']}: minimal failing case")
-    console.print(r["message"], markup=False)
-    if r["diagnosis"]:
-        console.print("diagnosis:", markup=False)
-    for d in r["diagnosis"]:
-        console.print(describe_diagnosis(d), markup=False)
 
 
 def describe_diagnosis(d: dict) -> str:
@@ -190,12 +282,6 @@ def _gate_label(gate: str) -> str:
     return gate if gate.endswith(" gate") else f"{gate} gate"
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
 def _first_line(message: str) -> str:
     lines = [ln for ln in message.splitlines() if ln.strip() and not ln.startswith("Case(")]
     return (lines[0] if lines else message).split(" (float")[0][:110]
@@ -203,43 +289,3 @@ def _first_line(message: str) -> str:
 
 def _fmt(v) -> str:
     return v if isinstance(v, str) else f"{v:.2e}"
-
-
-# --- the plot ---------------------------------------------------------------
-
-
-def plot(report: dict, path: Path) -> None:
-    """PNG: per family, the largest error/tolerance per gradient key against T_x and weight scale."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    series = defaultdict(lambda: defaultdict(list))
-    for r in report["results"]:
-        if r["property"] not in ("backward", "loss_gradient") or r["dtype"] != "float64":
-            continue
-        for k in r["keys"]:
-            label = f"{k['key']} ({'loss' if r['property'] == 'loss_gradient' else 'vjp'})"
-            series[r["family"]][label].extend(k["points"])
-    families = list(series) or ["(no data)"]
-    fig, axes = plt.subplots(len(families), 2, figsize=(12, 3.6 * len(families)), squeeze=False)
-    for row, family in zip(axes, families):
-        for label, points in series.get(family, {}).items():
-            pts = np.array(points, dtype=float)
-            ratio = np.maximum(pts[:, 2], 1e-18)
-            for ax, col in ((row[0], 0), (row[1], 1)):
-                xs = np.unique(pts[:, col])
-                ys = [ratio[pts[:, col] == v].max() for v in xs]
-                ax.plot(xs, ys, marker="o", ms=3, lw=1, label=label)
-        for ax, xlabel in ((row[0], "sequence length T_x"), (row[1], "weight scale")):
-            ax.set_yscale("log")
-            ax.axhline(1.0, color="red", lw=1, ls="--")
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel("max |manual - ref| / tolerance")
-            ax.set_title(f"{family}: error vs {xlabel.split()[-1]} (float64)")
-        row[1].set_xscale("log")
-        row[0].legend(fontsize=6, ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=110)
-    plt.close(fig)

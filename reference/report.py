@@ -66,6 +66,8 @@ def run(impl: Implementation, families, properties, dtypes, examples: int, seed:
     """
     results = []
     plan = [(f, p, d) for f in families for p in properties for d in dtypes]
+    if progress:
+        progress.begin(len(plan))
     for family, prop, dtype in plan:
         task = progress.start(family, prop, dtype, examples) if progress else None
         outcome = search(impl, prop, family, dtype, max_examples=examples, seed=seed,

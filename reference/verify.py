@@ -5,9 +5,9 @@ Hypothesis (with shrinking, so failures are reported on the smallest shapes
 that still fail), triangulates failures with finite differences, localizes
 them in time and by gate, and prints a table per function and gradient key.
 
-This module is the command line: it parses the arguments, loads the
-implementation, runs the checks and builds the report (:mod:`reference.report`),
-prints it (:mod:`reference.render`) and writes the files asked for.
+This module is the command line, a thin layer over :func:`reference.check`
+(:mod:`reference.api`): it parses the arguments, calls it, prints the report
+(:mod:`reference.render`) and writes the files asked for.
 
 Exit status: 0 when everything checked passes, 1 when something fails (or
 regresses past the baseline), 2 for bad arguments or an unimportable module.
@@ -16,39 +16,18 @@ regresses past the baseline), 2 for bad arguments or an unimportable module.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
 import sys
 from pathlib import Path
 
+from .api import DEFAULT_EXAMPLES, DEFAULT_SEED, DTYPES, Report, check
 from .families import FAMILIES
-from .properties import (
-    IMPLEMENTATION_PROPERTIES,
-    PROPERTIES,
-    Implementation,
-    ImplementationError,
-    load_implementation,
-)
-from .render import Progress, plot, render
-from .report import (
-    BASELINE_FACTOR,
-    SCHEMA_VERSION,
-    baseline_floor,
-    build_report,
-    compare_baseline,
-    run,
-    without_points,
-)
+from .implementation import ImplementationError
+from .properties import IMPLEMENTATION_PROPERTIES, PROPERTIES
+from .render import Progress, render
+from .report import BASELINE_FACTOR
 
-__all__ = ["main", "run", "SCHEMA_VERSION", "BASELINE_FACTOR", "baseline_floor",
-           "compare_baseline", "plot", "render"]
-
-DTYPES = ("float64", "float32")
-
-#: Examples per property, family and dtype, and the seed, when neither the
-#: command line nor a baseline gives them.
-DEFAULT_EXAMPLES = 50
-DEFAULT_SEED = 0
+__all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,66 +92,37 @@ _properties = _listed("property", PROPERTIES)
 _dtypes = _listed("dtype", DTYPES)
 
 
-def _read_baseline(ap: argparse.ArgumentParser, args: argparse.Namespace) -> dict | None:
-    """The ``--baseline`` report, its seed, examples and selection filling what
-    the command line left out (exits with status 2 if it cannot be read)."""
-    if args.baseline is None:
-        return None
-    try:
-        baseline = json.loads(args.baseline.read_text())
-    except (OSError, ValueError) as exc:
-        ap.exit(2, f"rnn-verify: error: cannot read baseline {args.baseline}: {exc}\n")
-    settings = baseline.get("settings", {})
-    args.seed = settings.get("seed") if args.seed is None else args.seed
-    args.examples = settings.get("examples") if args.examples is None else args.examples
-    args.families = settings.get("families") if args.families is None else args.families
-    args.properties = settings.get("properties") if args.properties is None else args.properties
-    return baseline
-
-
-def _load(ap: argparse.ArgumentParser, args: argparse.Namespace) -> Implementation:
-    """The ``--impl`` module, wrapped (exits with status 2 if it cannot be imported)."""
-    import_notes: list = []
-    try:
-        module = load_implementation(args.impl, capture=not args.show_output, notes=import_notes)
-    except ImplementationError as exc:
-        ap.exit(2, f"rnn-verify: error: {exc}\n")
-    return Implementation(module, label=args.impl, strict_dtype=args.strict_dtype,
-                          show_output=args.show_output, notes=import_notes)
-
-
 def main(argv=None) -> int:
     ap = _parser()
     args = ap.parse_args(argv)
-    baseline = _read_baseline(ap, args)
-    args.seed = DEFAULT_SEED if args.seed is None else args.seed
-    args.examples = DEFAULT_EXAMPLES if args.examples is None else args.examples
-    families = args.families or list(FAMILIES)
-    properties = list(args.properties or IMPLEMENTATION_PROPERTIES)
-    if args.check_oracle:
-        properties += [p for p in PROPERTIES if p not in properties]
-    impl = _load(ap, args)
-
-    plan = len(families) * len(properties) * len(args.dtypes)
-    progress = Progress(plan, enabled=not args.no_progress and sys.stderr.isatty())
-    started = _dt.datetime.now(_dt.timezone.utc)
+    baseline = None
+    if args.baseline is not None:
+        try:
+            baseline = json.loads(args.baseline.read_text())
+        except (OSError, ValueError) as exc:
+            ap.exit(2, f"rnn-verify: error: cannot read baseline {args.baseline}: {exc}\n")
+    progress = Progress(enabled=not args.no_progress and sys.stderr.isatty())
     try:
-        results = run(impl, families, properties, args.dtypes, args.examples, args.seed, progress)
+        report = check(args.impl, families=args.families, dtypes=args.dtypes, examples=args.examples,
+                       seed=args.seed, strict_dtype=args.strict_dtype, properties=args.properties,
+                       check_oracle=args.check_oracle, show_output=args.show_output,
+                       baseline=baseline, progress=progress)
+    except ImplementationError as exc:
+        ap.exit(2, f"rnn-verify: error: {exc}\n")
     finally:
         progress.stop()
-    seconds = (_dt.datetime.now(_dt.timezone.utc) - started).total_seconds()
-    settings = {"seed": args.seed, "examples": args.examples, "families": families,
-                "properties": properties, "dtypes": args.dtypes, "strict_dtype": args.strict_dtype}
-    report = build_report(args.impl, settings, results, impl.collected_notes(), started, seconds,
-                          baseline)
-    render(report)
+    _write(report, args)
+    return report.exit_status
+
+
+def _write(report: Report, args: argparse.Namespace) -> None:
+    render(report.data)
     if args.json:
-        args.json.write_text(json.dumps(report, indent=1))
+        report.to_json(args.json)
     if args.write_baseline:
-        args.write_baseline.write_text(json.dumps(without_points(report), indent=1) + "\n")
+        report.to_json(args.write_baseline, points=False)
     if args.plot:
-        plot(report, args.plot)
-    return report["exit_status"]
+        report.save_plot(args.plot)
 
 
 if __name__ == "__main__":

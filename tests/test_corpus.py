@@ -1,6 +1,7 @@
 """False-alarm tests on code that is not ours: every correct implementation in
-``tests/corpus`` (written as people write them) passes ``rnn-verify`` at its
-default settings, run from another working directory, with zero failures."""
+``tests/corpus`` (written as people write them, in ``.py`` files and in the
+exercise's notebook) passes ``rnn-verify`` at its default settings, run from
+another working directory, with zero failures."""
 
 from __future__ import annotations
 
@@ -14,16 +15,17 @@ from reference import verify
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SCHEMA = json.loads((CORPUS.parent.parent / "reference" / "report_schema.json").read_text())
-IMPLEMENTATIONS = sorted(p.name for p in CORPUS.glob("*.py")
+IMPLEMENTATIONS = sorted(p.name for p in [*CORPUS.glob("*.py"), *CORPUS.glob("*.ipynb")]
                          if not p.name.startswith("_") and p.name != "rnn_utils.py")
 
 #: The families each file implements (every one of them must be checked and pass).
 FAMILIES = {"dtype_preserving.py": {"rnn", "lstm"}, "exercise_style.py": {"rnn", "lstm"},
+            "exercise_notebook.ipynb": {"rnn", "lstm"},
             "extra_keys.py": {"rnn", "lstm"}, "printing.py": {"rnn", "lstm"},
             "seed_rnn_fixed.py": {"rnn"}, "vectorized.py": {"rnn", "lstm", "gru", "gru_reset_after"}}
 
 #: Files whose float64 buffers must be noted, not failed.
-UPCASTS = {"exercise_style.py", "seed_rnn_fixed.py", "printing.py"}
+UPCASTS = {"exercise_style.py", "exercise_notebook.ipynb", "seed_rnn_fixed.py", "printing.py"}
 
 
 def test_every_corpus_file_is_listed():

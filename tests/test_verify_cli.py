@@ -108,36 +108,3 @@ def test_baseline_round_trip_and_regression(capsys, tmp_path):
 def test_shipped_baseline_holds():
     """Our implementation against the baseline shipped in the repository."""
     assert verify.main(["--no-progress", "--baseline", str(ROOT / "baselines" / "manual_rnn.json")]) == 0
-
-
-def test_pytest_impl_option_runs_the_suite_against_another_module():
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-         "--impl", "tests/faults/seed_rnn.py", "tests/test_properties.py",
-         "-k", "backward and rnn and float64 and not cell and not gru"],
-        capture_output=True, text=True, cwd=ROOT,
-    )
-    assert proc.returncode == 1, proc.stdout
-    assert "rnn_backward returned None for 'da0'" in proc.stdout
-
-
-def test_pytest_reports_the_implementations_notes_without_failing():
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "--impl", "tests/corpus/printing.py", "tests/test_properties.py",
-         "-k", "rnn and float32 and (test_property[forward or test_property[backward)"],
-        capture_output=True, text=True, cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stdout
-    notes = proc.stdout.split("implementation notes")[1]
-    assert "rnn_forward returns float64 for float32 inputs" in notes
-    assert "rnn_backward printed" in notes and "--show-output" in notes
-    assert "while it was imported" in notes
-    strict = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--strict-dtype",
-         "--impl", "tests/corpus/printing.py", "tests/test_properties.py",
-         "-k", "rnn and float32 and test_property[forward"],
-        capture_output=True, text=True, cwd=ROOT,
-    )
-    assert strict.returncode == 1
-    assert "rnn_forward returned a of dtype float64 for float32 inputs" in strict.stdout

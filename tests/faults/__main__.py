@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-import reference  # noqa: F401  (switches JAX to float64 before anything runs)
+import reference.model  # noqa: F401  (switches JAX to float64 before anything runs)
 from tests.faults._catalog import fault_names, hunt, table
 
 INTRO = """\
