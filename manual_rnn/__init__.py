@@ -12,7 +12,7 @@ only.
 :mod:`manual_rnn.textbook` (``import manual_rnn.textbook``; not imported here)
 is the same API in the exercise's shape: pure cell functions, and sequence
 functions that are the plain loop over them. It is verified by the same
-properties and checked equal to this fast path (``tests/test_textbook.py``).
+properties and checked equal to this fast path (``tests/manual_rnn/test_textbook.py``).
 """
 
 from .activations import sigmoid, softmax

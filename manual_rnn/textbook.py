@@ -21,7 +21,7 @@ to have the contract's shapes and one dtype, and a wrong one fails with NumPy's
 own error, or not at all where it broadcasts. The fast path, :mod:`manual_rnn`,
 validates its input and names what is wrong. Both paths are checked by the same
 properties (``rnn-verify --impl manual_rnn.textbook``), and
-``tests/test_textbook.py`` checks that they agree.
+``tests/manual_rnn/test_textbook.py`` checks that they agree.
 """
 
 from __future__ import annotations

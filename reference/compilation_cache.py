@@ -20,7 +20,7 @@ and its version, the XLA flags, the compile options and the devices. Our
 programs close over no Python callbacks (whose addresses would change per
 process), so the same program gets the same key in every process, and any
 change to a program (a new shape bucket, an edited formula in
-:mod:`reference.model`, another JAX) is another key. ``tests/test_compilation_cache.py``
+:mod:`reference.model`, another JAX) is another key. ``tests/harness/test_compilation_cache.py``
 checks both. The size on disk is in ``docs/performance.md``.
 """
 

@@ -117,7 +117,7 @@ def scan_sequence(step, p, state0, x):
 # it, not their flops, and this halves a VJP's time (the timings:
 # ``docs/performance.md``). At the benchmarks' sizes it is no faster, so
 # ``benchmarks/bench.py`` times ``scan_sequence`` over ``STEPS``.
-# ``tests/test_reference.py`` checks that the two agree, values and VJPs.
+# ``tests/harness/test_reference.py`` checks that the two agree, values and VJPs.
 
 
 def _inputs(W_x, b, x):

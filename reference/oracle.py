@@ -21,7 +21,7 @@ exact, not approximate:
 * padded classes get a ``-inf`` logit, so the softmax over the real classes is
   unchanged.
 
-``tests/test_reference.py`` checks padded against unpadded results.
+``tests/harness/test_reference.py`` checks padded against unpadded results.
 """
 
 from __future__ import annotations

@@ -244,7 +244,7 @@ def seed_only():
     versions of one, would be checked on different cases, and a precision baseline
     would compare different searches. Within this block the pool of local
     constants is empty. (A private hook of Hypothesis: if it moves, the block
-    does nothing and ``tests/test_strategies.py`` fails.)
+    does nothing and ``tests/harness/test_strategies.py`` fails.)
     """
     try:
         from hypothesis.internal.conjecture import providers

@@ -1,6 +1,6 @@
 """Write ``exercise_notebook.ipynb``: the exercise's correct solution in the course's notebook layout.
 
-``python -m tests.corpus._make_notebook`` rewrites it (``tests/test_notebook.py`` checks that
+``python -m tests.corpus._make_notebook`` rewrites it (``tests/users/test_notebook.py`` checks that
 the committed file is what this script writes). The function cells are the functions of
 ``exercise_style.py`` verbatim; around them, what the course's notebook has and a harness
 must get past: markdown, ``from public_tests import *`` (a course file that is not in

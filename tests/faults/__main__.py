@@ -28,7 +28,7 @@ repository's root, shows its report). They come in three kinds (the table's
   (`tests/faults/_mutant.py`, which fails loudly if the edit no longer fits);
 * **seed**: the seed document's RNN with its known bug.
 
-`tests/test_fault_catalog.py` runs the suite's own properties on every fault
+`tests/harness/test_fault_catalog.py` runs the suite's own properties on every fault
 (forwards first, then backwards, the `ci` example budget), requires each to be
 caught, and the failure message to contain the fault's `MESSAGE` where it has
 one (a `NameError` must read "`lstm_forward uses 'Wy', which is not defined in

@@ -14,7 +14,7 @@ import reference
 from reference import verify
 from reference.implementation import ImplementationError, load_implementation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 SCHEMA = json.loads((ROOT / "reference" / "report_schema.json").read_text())
 SMALL = {"families": ["rnn"], "dtypes": ["float64"], "examples": 5}

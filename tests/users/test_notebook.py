@@ -28,7 +28,7 @@ from reference.implementation import (
 from reference.strategies import Dims, make_case
 from tests.corpus._make_notebook import NOTEBOOK, function_sources, notebook_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 SCHEMA = json.loads((ROOT / "reference" / "report_schema.json").read_text())
 RNN = get_family("rnn")

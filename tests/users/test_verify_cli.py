@@ -12,7 +12,7 @@ import pytest
 
 from reference import verify
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "reference" / "report_schema.json").read_text())
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from reference import verify
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SCHEMA = json.loads((CORPUS.parent.parent / "reference" / "report_schema.json").read_text())
 IMPLEMENTATIONS = sorted(p.name for p in [*CORPUS.glob("*.py"), *CORPUS.glob("*.ipynb")]
                          if not p.name.startswith("_") and p.name != "rnn_utils.py")
