@@ -27,12 +27,10 @@ from pathlib import Path
 from . import compilation_cache
 from .families import FAMILIES
 from .implementation import Implementation, ImplementationError, load_implementation
-from .properties import IMPLEMENTATION_PROPERTIES, PROPERTIES
 from .report import build_report, run, without_points
+from .selection import DTYPES, IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
 
 __all__ = ["DEFAULT_EXAMPLES", "DEFAULT_SEED", "DTYPES", "Failure", "Report", "check"]
-
-DTYPES = ("float64", "float32")
 
 #: Examples per property, family and dtype, and the seed, when neither the
 #: caller nor a baseline gives them.
@@ -173,7 +171,7 @@ class Report:
 def check(impl, *, families=None, dtypes=None, examples: int | None = None,
           seed: int | None = None, strict_dtype: bool = False, properties=None,
           check_oracle: bool = False, show_output: bool = False, baseline=None,
-          progress=None) -> Report:
+          jobs: int = 1, progress=None) -> Report:
     """Check an implementation of the API against autodiff; return the :class:`Report`.
 
     Parameters
@@ -203,6 +201,11 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
     baseline : dict, path or Report, optional
         A stored report: a key whose error grows past 10x the stored one fails;
         its seed, examples and selection are reused unless given.
+    jobs : int
+        Worker processes (default 1: this process). With more, each family is
+        checked whole in one worker, so that no program is compiled twice; the
+        verdicts are the same. Only an ``impl`` given by path or name can be
+        loaded in a worker: a module or a mapping is checked in this process.
     progress : optional
         A :class:`reference.render.Progress` (the command line's live bar).
 
@@ -220,23 +223,101 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
                       FAMILIES) or list(FAMILIES)
     dtypes = _names("dtypes", dtypes, DTYPES) or list(DTYPES)
     properties = _names("properties", properties if properties is not None
-                        else settings.get("properties"), PROPERTIES) or list(IMPLEMENTATION_PROPERTIES)
+                        else settings.get("properties"), PROPERTY_NAMES) \
+        or list(IMPLEMENTATION_PROPERTY_NAMES)
     if check_oracle:
-        properties += [p for p in PROPERTIES if p not in properties]
+        properties += [p for p in PROPERTY_NAMES if p not in properties]
     examples = _count("examples", examples if examples is not None else settings.get("examples"),
                       DEFAULT_EXAMPLES)
     seed = _seed(seed if seed is not None else settings.get("seed"))
+
+    jobs = _count("jobs", jobs, 1)
 
     implementation, label = _implementation(impl, strict_dtype=bool(strict_dtype),
                                             show_output=bool(show_output))
     compilation_cache.enable()
     started = _dt.datetime.now(_dt.timezone.utc)
-    results = run(implementation, families, properties, dtypes, examples, seed, progress)
+    workers = min(jobs, len(families)) if isinstance(impl, (str, os.PathLike)) else 1
+    if workers > 1:
+        results, notes = _run_in_workers(os.fspath(impl), workers, families, properties, dtypes,
+                                         examples, seed, bool(strict_dtype), bool(show_output),
+                                         implementation.notes, progress)
+    else:
+        results = run(implementation, families, properties, dtypes, examples, seed, progress)
+        notes = implementation.collected_notes()
     seconds = (_dt.datetime.now(_dt.timezone.utc) - started).total_seconds()
     run_settings = {"seed": seed, "examples": examples, "families": families,
                     "properties": properties, "dtypes": dtypes, "strict_dtype": bool(strict_dtype)}
-    return Report(build_report(label, run_settings, results, implementation.collected_notes(),
-                               started, seconds, stored))
+    return Report(build_report(label, run_settings, results, notes, started, seconds, stored))
+
+
+# --- worker processes -------------------------------------------------------
+
+
+def _run_in_workers(spec, workers, families, properties, dtypes, examples, seed, strict_dtype,
+                    show_output, import_notes, progress):
+    """Every family's checks in a pool of ``workers`` processes; the results in the
+    order of a serial run, and the notes of all workers merged."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .implementation import Note
+
+    # Spawned, not forked: JAX's thread pools do not survive a fork.
+    context = multiprocessing.get_context("spawn")
+    per_family = {}
+    if progress:
+        progress.begin(len(families) * len(properties) * len(dtypes))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # The costliest families first, so that the last one to start is short.
+        order = sorted(families, key=lambda f: f == "rnn")
+        futures = {pool.submit(_check_family, spec, strict_dtype, show_output, family,
+                               properties, dtypes, examples, seed): family for family in order}
+        for future in as_completed(futures):
+            family = futures[future]
+            try:
+                per_family[family] = future.result()
+            except BrokenProcessPool as exc:
+                # The implementation ended its process (os._exit, a crash in C code):
+                # every check of the family fails with that, the run goes on.
+                message = (f"the worker process checking {family} died ({exc}); the "
+                           "implementation may have ended its process (os._exit) or crashed")
+                per_family[family] = ([_died(family, p, d, message) for p in properties
+                                       for d in dtypes], [])
+            if progress:
+                progress.advance_overall(len(properties) * len(dtypes))
+    results = [r for family in families for r in per_family[family][0]]
+    notes: dict = {}
+    for note in [n.as_dict() for n in import_notes] + [
+            n for family in families for n in per_family[family][1]]:
+        key = (note["function"], note["kind"])
+        if key not in notes or note["lines"] > notes[key]["lines"]:
+            notes[key] = note
+    return results, [Note(**n) for n in notes.values()]
+
+
+def _died(family: str, prop: str, dtype: str, message: str) -> dict:
+    return {"family": family, "property": prop, "dtype": dtype, "status": "failed",
+            "examples": 0, "seconds": 0.0, "message": message, "minimal_case": None,
+            "examples_to_failure": None, "keys": [], "failing": [], "diagnosis": []}
+
+
+_WORKER_IMPLEMENTATIONS: dict = {}
+
+
+def _check_family(spec, strict_dtype, show_output, family, properties, dtypes, examples, seed):
+    """In a worker: one family's checks; the result entries and the notes so far."""
+    key = (spec, strict_dtype, show_output)
+    if key not in _WORKER_IMPLEMENTATIONS:
+        compilation_cache.enable()
+        implementation, _ = _implementation(spec, strict_dtype=strict_dtype,
+                                            show_output=show_output)
+        implementation.notes.clear()  # the import's own notes come from the parent's load
+        _WORKER_IMPLEMENTATIONS[key] = implementation
+    implementation = _WORKER_IMPLEMENTATIONS[key]
+    results = run(implementation, [family], properties, dtypes, examples, seed)
+    return results, [n.as_dict() for n in implementation.collected_notes()]
 
 
 # --- the arguments ----------------------------------------------------------

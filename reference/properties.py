@@ -36,6 +36,7 @@ from .implementation import (
     load_implementation,
 )
 from .outputs import TIME_AXES
+from .selection import IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
 from .running import (
     call_backward,
     run_backward,
@@ -443,3 +444,6 @@ PROPERTIES: dict[str, Property] = {
 #: implementation (the oracle's own check runs in this project's suite, in
 #: ``make thorough`` and with ``rnn-verify --check-oracle``).
 IMPLEMENTATION_PROPERTIES = tuple(n for n, p in PROPERTIES.items() if p.judges == "implementation")
+
+# The light list the command line validates against must name these same properties.
+assert tuple(PROPERTIES) == PROPERTY_NAMES and IMPLEMENTATION_PROPERTIES == IMPLEMENTATION_PROPERTY_NAMES

@@ -182,10 +182,10 @@ def pytest_generate_tests(metafunc):
     if "rnn_property" not in metafunc.fixturenames:
         return
     from .families import FAMILIES
-    from .properties import IMPLEMENTATION_PROPERTIES, PROPERTIES
+    from .selection import IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
 
     opts = options(metafunc.config)
-    props = list(PROPERTIES if opts.check_oracle else IMPLEMENTATION_PROPERTIES)
+    props = list(PROPERTY_NAMES if opts.check_oracle else IMPLEMENTATION_PROPERTY_NAMES)
     combos = [(p, f, d) for p in props for f in (opts.families or FAMILIES) for d in opts.dtypes]
     metafunc.parametrize(("rnn_property", "rnn_family", "rnn_dtype"), combos,
                          ids=[f"{f}-{p}-{d}" for p, f, d in combos])

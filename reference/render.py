@@ -52,6 +52,11 @@ class Progress:
         if self.enabled:
             self.bar.advance(task)
 
+    def advance_overall(self, checks: int) -> None:
+        """``checks`` more checks done (the workers' families, as each one ends)."""
+        if self.enabled and self.bar is not None:
+            self.bar.advance(self.overall, checks)
+
     def finish(self, task, outcome):
         if self.enabled:
             self.bar.remove_task(task)

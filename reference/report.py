@@ -18,9 +18,6 @@ import platform
 import numpy as np
 
 from .compare import FLOAT32, FLOAT64
-from .diagnose import diagnose
-from .implementation import Implementation
-from .runner import Outcome, search
 
 __all__ = [
     "BASELINE_FACTOR",
@@ -57,13 +54,16 @@ def baseline_floor(dtype: str) -> float:
 # --- the result entries -----------------------------------------------------
 
 
-def run(impl: Implementation, families, properties, dtypes, examples: int, seed: int,
+def run(impl, families, properties, dtypes, examples: int, seed: int,
         progress=None) -> list[dict]:
     """Run every (family, property, dtype) and return the report's result entries.
 
     ``progress`` (optional) is told when each check starts, after every example
     and when the check ends (:class:`reference.render.Progress`).
     """
+    from .diagnose import diagnose  # the harness and JAX, only when checks run
+    from .runner import search
+
     results = []
     plan = [(f, p, d) for f in families for p in properties for d in dtypes]
     if progress:
@@ -92,7 +92,7 @@ def _case_entry(case) -> dict | None:
             "upstream_scale": case.upstream_scale, "seed": case.seed}
 
 
-def _result_entry(outcome: Outcome, diagnoses) -> dict:
+def _result_entry(outcome, diagnoses) -> dict:
     keys = [
         {"function": s.function, "key": s.key, "examples": s.examples, "max_abs": s.max_abs,
          "max_rel": s.max_rel, "max_ratio": s.max_ratio,
@@ -174,11 +174,10 @@ def build_report(implementation: str, settings: dict, results: list[dict], notes
 
 
 def _environment() -> dict:
-    import hypothesis
-    import jax
+    from importlib.metadata import version
 
-    return {"python": platform.python_version(), "numpy": np.__version__, "jax": jax.__version__,
-            "hypothesis": hypothesis.__version__, "platform": platform.platform()}
+    return {"python": platform.python_version(), "numpy": np.__version__, "jax": version("jax"),
+            "hypothesis": version("hypothesis"), "platform": platform.platform()}
 
 
 # --- the baseline -----------------------------------------------------------

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from .api import DEFAULT_EXAMPLES, DEFAULT_SEED, DTYPES, Report, check
+from .api import DEFAULT_EXAMPLES, DEFAULT_SEED, Report, check
 from .families import FAMILIES
 from .implementation import ImplementationError
-from .properties import IMPLEMENTATION_PROPERTIES, PROPERTIES
 from .render import Progress, render
 from .report import BASELINE_FACTOR
+from .selection import DTYPES, IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
 
 __all__ = ["main"]
 
@@ -45,8 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--families", type=_families, default=None, metavar="F[,F...]",
                     help=f"families to check (default: all of {','.join(FAMILIES)})")
     ap.add_argument("--properties", type=_properties, default=None, metavar="P[,P...]",
-                    help=f"properties to check (default: {','.join(IMPLEMENTATION_PROPERTIES)}; "
-                    f"known: {','.join(PROPERTIES)})")
+                    help=f"properties to check (default: {','.join(IMPLEMENTATION_PROPERTY_NAMES)}; "
+                    f"known: {','.join(PROPERTY_NAMES)})")
     ap.add_argument("--check-oracle", action="store_true",
                     help="also check the JAX reference itself against finite differences "
                     "(reference_fd; it judges the oracle, not your code)")
@@ -66,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--show-output", action="store_true",
                     help="let what the implementation prints through (by default it is captured "
                     "and summarised once per function)")
+    ap.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                    help="worker processes, one family at a time each (default: the cores this "
+                    "process may use, at most one per family; 1 runs in this process)")
     ap.add_argument("--no-progress", action="store_true", help="no live progress display")
     return ap
 
@@ -88,7 +92,7 @@ def _listed(kind: str, known) -> callable:
 
 
 _families = _listed("family", FAMILIES)
-_properties = _listed("property", PROPERTIES)
+_properties = _listed("property", PROPERTY_NAMES)
 _dtypes = _listed("dtype", DTYPES)
 
 
@@ -106,13 +110,21 @@ def main(argv=None) -> int:
         report = check(args.impl, families=args.families, dtypes=args.dtypes, examples=args.examples,
                        seed=args.seed, strict_dtype=args.strict_dtype, properties=args.properties,
                        check_oracle=args.check_oracle, show_output=args.show_output,
-                       baseline=baseline, progress=progress)
+                       baseline=baseline, jobs=args.jobs or _cores(), progress=progress)
     except ImplementationError as exc:
         ap.exit(2, f"rnn-verify: error: {exc}\n")
     finally:
         progress.stop()
     _write(report, args)
     return report.exit_status
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 def _write(report: Report, args: argparse.Namespace) -> None:

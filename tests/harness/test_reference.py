@@ -112,6 +112,8 @@ def test_bucket_sizes():
     assert oracle.bucket({"n_a": 1, "T_x": 8}) == {"n_a": 8, "T_x": 16}
     assert oracle.bucket({"n_a": 8, "T_x": 16}) == {"n_a": 8, "T_x": 16}
     assert oracle.bucket({"n_a": 9, "T_x": 50}) == {"n_a": 16, "T_x": 64}
+    assert oracle.bucket({"T_x": 17}) == {"T_x": 64}  # one long bucket, not 32 and 64
+    assert oracle.bucket({"T_x": 65}) == {"T_x": 128}
     assert oracle.bucket({"n_a": 9}, pad=False) == {"n_a": 9}
 
 

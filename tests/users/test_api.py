@@ -76,6 +76,18 @@ def test_the_command_line_and_check_agree(tmp_path, capsys):
     assert cli["settings"] == api["settings"]
 
 
+def test_worker_processes_give_the_verdicts_of_one_process():
+    path = str(CORPUS / "printing.py")
+    selection = {"families": ["rnn", "lstm"], "examples": 3}
+    serial = reference.check(path, **selection).data
+    parallel = reference.check(path, jobs=2, **selection).data
+    strip = lambda data: [{k: v for k, v in r.items() if k != "seconds"} for r in data["results"]]  # noqa: E731
+    assert strip(parallel) == strip(serial)
+    # The notes of both workers, merged: each function's once, the import's once.
+    assert sorted((n["function"], n["kind"]) for n in parallel["notes"]) == \
+        sorted((n["function"], n["kind"]) for n in serial["notes"])
+
+
 def test_a_notebook_is_checked_and_its_skipped_cells_are_listed():
     report = reference.check(str(CORPUS / "exercise_notebook.ipynb"), **SMALL)
     assert report.ok, str(report)
