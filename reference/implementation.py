@@ -355,8 +355,33 @@ def _error_text(exc: BaseException, filename: str, statement: ast.stmt) -> str:
 def _run_notebook(path: Path, namespace: dict, notes: list[Note]) -> None:
     """Run the code cells of the notebook at ``path`` in order into ``namespace``.
 
-    See :func:`load_implementation` for what is skipped; each cell that is not run
-    in full adds a :class:`Note` of kind ``"cell"`` to ``notes``.
+    Cell ``N`` counts every cell from the top, markdown included, and its code is
+    compiled as the file ``"<notebook>, cell N"``, so that errors read ``(my.ipynb, cell 5, line 3: a_next = ...)``. A
+    notebook needs the course's files beside it only to run its own tests, so:
+
+    * IPython's own syntax is not run: a line that Python rejects and that is a
+      line magic (``%matplotlib inline``), a shell escape (``!pip install``), help
+      (``np.dot?``) or ``x = !ls`` is replaced by ``pass``. A cell opened by
+      ``%%time``, ``%%timeit``, ``%%capture`` or ``%%prun`` runs its body once;
+      any other cell magic (``%%bash``, ``%%writefile``) is not Python, or writes
+      files, and the cell is not run.
+    * A cell runs one top-level statement at a time. A statement that fails only
+      because a course file is missing is skipped and the cell goes on: an
+      ``import`` raising ``ModuleNotFoundError`` (``from public_tests import *``),
+      and a ``NameError`` for a name ending in ``_test``/``_tests`` (the course's
+      ``rnn_cell_forward_tests(rnn_cell_forward)``) or for a name that a
+      statement not run would have defined.
+    * Any other exception stops the cell, as in Jupyter. If the rest of the cell
+      (the failing statement included) would have defined one of the API's
+      functions, the loading fails with an :class:`ImplementationError` naming the
+      cell, line and error: that function would otherwise be missing, or be an
+      earlier cell's version, and the report would judge code other than the
+      notebook's last word. Otherwise (a student's own test, a print, a plot
+      failing) the rest of the cell is skipped: the functions are defined, and
+      the harness tests them more thoroughly than that cell did.
+
+    Each cell not run in full adds a :class:`Note` of kind ``"cell"`` to
+    ``notes``, saying which lines and why.
     """
     display = _display_path(path)
     not_run: set[str] = set()  # names that lines not run would have defined
@@ -454,31 +479,8 @@ def load_implementation(spec: str | os.PathLike, *, capture: bool = True,
 
     A Jupyter notebook (``.ipynb``, read with nbformat and never written) is
     loaded the same way, its code cells run in order into one fresh module whose
-    ``__file__`` is the notebook. Cell ``N`` counts every cell from the top,
-    markdown included, and its code is compiled as the file ``"<notebook>, cell
-    N"``, so that errors read ``(my.ipynb, cell 5, line 3: a_next = ...)``. A
-    notebook needs the course's files beside it only to run its own tests, so:
-
-    * IPython's own syntax is not run: a line that Python rejects and that is a
-      line magic (``%matplotlib inline``), a shell escape (``!pip install``), help
-      (``np.dot?``) or ``x = !ls`` is replaced by ``pass``. A cell opened by
-      ``%%time``, ``%%timeit``, ``%%capture`` or ``%%prun`` runs its body once;
-      any other cell magic (``%%bash``, ``%%writefile``) is not Python, or writes
-      files, and the cell is not run.
-    * A cell runs one top-level statement at a time. A statement that fails only
-      because a course file is missing is skipped and the cell goes on: an
-      ``import`` raising ``ModuleNotFoundError`` (``from public_tests import *``),
-      and a ``NameError`` for a name ending in ``_test``/``_tests`` (the course's
-      ``rnn_cell_forward_tests(rnn_cell_forward)``) or for a name that a
-      statement not run would have defined.
-    * Any other exception stops the cell, as in Jupyter. If the rest of the cell
-      (the failing statement included) would have defined one of the API's
-      functions, the loading fails with an :class:`ImplementationError` naming the
-      cell, line and error: that function would otherwise be missing, or be an
-      earlier cell's version, and the report would judge code other than the
-      notebook's last word. Otherwise (a student's own test, a print, a plot
-      failing) the rest of the cell is skipped: the functions are defined, and
-      the harness tests them more thoroughly than that cell did.
+    ``__file__`` is the notebook; cells that fail only for the course's missing
+    files are skipped (the rules: :func:`_run_notebook`).
 
     Each cell not run in full adds a note of kind ``"cell"`` saying which lines
     and why.
@@ -499,34 +501,28 @@ def load_implementation(spec: str | os.PathLike, *, capture: bool = True,
     cwd = Path.cwd()
     quiet = _redirected(sink) if capture else contextlib.nullcontext()
     cell_notes: list[Note] = []
+    notebook = path.suffix == ".ipynb"
     try:
-        if path.suffix == ".ipynb":
+        if notebook or spec.endswith(".py") or path.is_file():
             if not path.is_file():
                 raise ImplementationError(f"no such file: {spec}")
             resolved = path.resolve()
             name = f"_rnn_impl_{path.stem}_{abs(hash(str(resolved)))}"
-            module = types.ModuleType(name, f"The code cells of {path.name}.")
-            module.__file__ = str(resolved)
+            if notebook:
+                module = types.ModuleType(name, f"The code cells of {path.name}.")
+                module.__file__ = str(resolved)
+                def run():
+                    _run_notebook(resolved, module.__dict__, cell_notes)
+            else:
+                module_spec = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(module_spec)
+                def run():
+                    module_spec.loader.exec_module(module)
             sys.modules[name] = module
             searched = [_display_path(resolved.parent), f"the working directory ({cwd})"]
             try:
                 with _import_path(resolved.parent, cwd, fresh_helpers=True), quiet:
-                    _run_notebook(resolved, module.__dict__, cell_notes)
-            except BaseException:
-                sys.modules.pop(name, None)
-                raise
-        elif spec.endswith(".py") or path.is_file():
-            if not path.is_file():
-                raise ImplementationError(f"no such file: {spec}")
-            folder = path.resolve().parent
-            name = f"_rnn_impl_{path.stem}_{abs(hash(str(path.resolve())))}"
-            module_spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(module_spec)
-            sys.modules[name] = module
-            searched = [_display_path(folder), f"the working directory ({cwd})"]
-            try:
-                with _import_path(folder, cwd, fresh_helpers=True), quiet:
-                    module_spec.loader.exec_module(module)
+                    run()
             except BaseException:
                 sys.modules.pop(name, None)
                 raise
@@ -541,7 +537,6 @@ def load_implementation(spec: str | os.PathLike, *, capture: bool = True,
     if notes is not None:
         notes.extend(cell_notes)
     if notes is not None and sink.total_lines():
-        notebook = path.suffix == ".ipynb"
         notes.append(Note(_display_path(spec) if path.suffix in (".py", ".ipynb") else spec, "import",
                           f"printed {sink.total_lines()} line(s) while "
                           f"{'its cells ran' if notebook else 'it was imported'}",
