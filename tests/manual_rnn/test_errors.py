@@ -343,9 +343,11 @@ def test_a_non_finite_cache_entry_is_named(family, edit):
         with pytest.raises(ValueError) as info:
             fn(family, "backward")(case.da, caches)
         assert str(info.value) == message, name
-    if edit == "in_place":  # the last a_next and the first a_prev: shared with no other slot
-        a_prev = CACHE_ARRAYS[family].index("a_prev")
-        for step, slot, name in ((5, 0, "a_next"), (0, a_prev, "a_prev")):
+    if edit == "in_place":  # the last *_next and the first *_prev: shared with no other slot
+        names = CACHE_ARRAYS[family]
+        ends = [(5, names.index(n), n) for n in ("a_next", "c_next") if n in names]
+        ends += [(0, names.index(n), n) for n in ("a_prev", "c_prev") if n in names]
+        for step, slot, name in ends:
             out = fn(family, "forward")(case.x, case.a0, case.parameters)
             out[-1][0][step][slot][1, 0] = np.nan
             with pytest.raises(ValueError) as info:
