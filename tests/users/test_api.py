@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -86,6 +88,21 @@ def test_worker_processes_give_the_verdicts_of_one_process():
     # The notes of both workers, merged: each function's once, the import's once.
     assert sorted((n["function"], n["kind"]) for n in parallel["notes"]) == \
         sorted((n["function"], n["kind"]) for n in serial["notes"])
+
+
+def test_workers_from_a_script_without_a_main_guard(tmp_path):
+    """The workers are fresh processes: a script calling check at its top level
+    (no ``if __name__ == "__main__":``) is not re-run by them."""
+    script = tmp_path / "check_mine.py"
+    script.write_text(
+        "import reference\n"
+        f"report = reference.check({str(CORPUS / 'seed_rnn_fixed.py')!r}, families=['rnn', 'lstm'],\n"
+        "                         dtypes=['float64'], examples=2, jobs=2)\n"
+        "print('RAN', report.ok, report.summary['passed'])\n")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["RAN True 9"], proc.stdout
 
 
 def test_a_notebook_is_checked_and_its_skipped_cells_are_listed():
