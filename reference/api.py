@@ -271,7 +271,7 @@ def _run_in_workers(spec, workers, families, properties, dtypes, examples, seed,
     import tempfile
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from .implementation import Note
+    from .implementation import Note, merge_notes
 
     order = sorted(families, key=lambda f: f == "rnn")
     groups = [order[i::workers] for i in range(workers)]
@@ -310,12 +310,8 @@ def _run_in_workers(spec, workers, families, properties, dtypes, examples, seed,
             worker_notes += notes
             if progress:
                 progress.advance_overall(len(futures[future]) * len(properties) * len(dtypes))
-    merged: dict = {}
-    for note in [n.as_dict() for n in import_notes] + worker_notes:
-        key = (note["function"], note["kind"])
-        if key not in merged or note["lines"] > merged[key]["lines"]:
-            merged[key] = note
-    return [r for family in families for r in per_family[family]], [Note(**n) for n in merged.values()]
+    notes = merge_notes([n.as_dict() for n in import_notes] + worker_notes)
+    return [r for family in families for r in per_family[family]], [Note(**n) for n in notes]
 
 
 def _died(family: str, prop: str, dtype: str, message: str) -> dict:
@@ -400,10 +396,18 @@ def _baseline(baseline) -> dict | None:
         return dict(baseline)
     if isinstance(baseline, (str, os.PathLike)):
         try:
-            return json.loads(Path(baseline).read_text())
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"check: cannot read baseline {os.fspath(baseline)}: {exc}") from None
+            return read_baseline(baseline)
+        except ValueError as exc:
+            raise ValueError(f"check: {exc}") from None
     raise TypeError(f"check: baseline must be a report, a dict or a path; got {type(baseline).__name__}")
 
 
 __all__ += ["ImplementationError"]
+
+
+def read_baseline(path: str | os.PathLike) -> dict:
+    """A stored report (``--baseline``); ``ValueError`` naming the file if it cannot be read."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read baseline {os.fspath(path)}: {exc}") from None

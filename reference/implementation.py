@@ -106,6 +106,18 @@ class Note:
 
 
 
+def merge_notes(notes) -> list[dict]:
+    """Notes (as :meth:`Note.as_dict` gives them) gathered from several places (the
+    tests of a pytest run, the worker processes of a check), once per function and
+    kind: the one that counted the most printed lines, in the order first seen."""
+    merged: dict = {}
+    for note in notes:
+        key = (note["function"], note["kind"])
+        if key not in merged or note["lines"] > merged[key]["lines"]:
+            merged[key] = note
+    return list(merged.values())
+
+
 def note_text(note: dict) -> str:
     """One line for a note (as :meth:`Note.as_dict` gives it), with the first lines printed."""
     text = note["message"]

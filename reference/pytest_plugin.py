@@ -243,17 +243,11 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_terminal_summary(terminalreporter):
-    notes = {}
-    for reports in terminalreporter.stats.values():
-        for report in reports:
-            for name, value in getattr(report, "user_properties", ()):
-                if name == _NOTE:
-                    key = (value["function"], value["kind"])
-                    if key not in notes or value["lines"] > notes[key]["lines"]:
-                        notes[key] = value
-    if notes:
-        from .implementation import note_text
+    reported = [value for reports in terminalreporter.stats.values() for report in reports
+                for name, value in getattr(report, "user_properties", ()) if name == _NOTE]
+    if reported:
+        from .implementation import merge_notes, note_text
 
         terminalreporter.section("implementation notes")
-        for note in notes.values():
+        for note in merge_notes(reported):
             terminalreporter.line(note_text(note))

@@ -16,12 +16,11 @@ regresses past the baseline), 2 for bad arguments or an unimportable module.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-from .api import DEFAULT_EXAMPLES, DEFAULT_SEED, Report, check
+from .api import DEFAULT_EXAMPLES, DEFAULT_SEED, Report, check, read_baseline
 from .families import FAMILIES
 from .implementation import ImplementationError
 from .render import Progress, render
@@ -102,9 +101,9 @@ def main(argv=None) -> int:
     baseline = None
     if args.baseline is not None:
         try:
-            baseline = json.loads(args.baseline.read_text())
-        except (OSError, ValueError) as exc:
-            ap.exit(2, f"rnn-verify: error: cannot read baseline {args.baseline}: {exc}\n")
+            baseline = read_baseline(args.baseline)
+        except ValueError as exc:
+            ap.exit(2, f"rnn-verify: error: {exc}\n")
     progress = Progress(enabled=not args.no_progress and sys.stderr.isatty())
     try:
         report = check(args.impl, families=args.families, dtypes=args.dtypes, examples=args.examples,
