@@ -35,6 +35,13 @@ every run. The default run takes tens of minutes (mostly the before code's
 long runs); ``--quick`` is a smoke run of a minute or two (its figures are not
 measurements).
 
+``--suite`` instead times the test suite, ``python -m pytest -n 2 -q`` with
+``CI=true`` (``make test``), of the before tree against this one, interleaved,
+each run on empty compilation caches (as on CI): target this tree <= 0.7x. The
+before tree runs from its folder with its own ``pyproject.toml`` and
+``conftest.py``, and with this tree's pytest plugin switched off
+(``-p no:rnn_gradcheck``: the installed package is this tree's).
+
 ``--profile`` instead runs one after-warm and one after-cold verdict run under
 ``python -X importtime -m cProfile`` and prints where the seconds go. It is
 approximate: the profiler slows Python-heavy parts (imports, Hypothesis) more
@@ -44,6 +51,7 @@ functions and of the calls into a package (see :func:`profile_groups`).
     python benchmarks/bench_verdict.py [--rounds 3] [--examples-verdict 20] [--long 500] [--short 100]
     python benchmarks/bench_verdict.py --quick
     python benchmarks/bench_verdict.py --profile
+    python benchmarks/bench_verdict.py --suite [--rounds 3]
 """
 
 from __future__ import annotations
@@ -67,7 +75,7 @@ REPO = Path(__file__).resolve().parent.parent
 BEFORE = "50a408a"
 ONE_FAMILY_MODULE = REPO / "tests" / "corpus" / "seed_rnn_fixed.py"
 UNSET = ("CI", "HYPOTHESIS_PROFILE", "JAX_COMPILATION_CACHE_DIR", "RNN_GRADCHECK_CACHE_DIR")
-TARGETS = {"warm": 0.2, "cold": 0.5, "family_seconds": 3.0, "rate": 500.0}
+TARGETS = {"warm": 0.2, "cold": 0.5, "family_seconds": 3.0, "rate": 500.0, "suite": 0.7}
 IMPORTED = ("jax", "hypothesis", "rich", "reference", "manual_rnn")
 
 
@@ -247,6 +255,44 @@ def measure(args, before: Tree, after: Tree, scratch: Path) -> None:
           f"   after / before {after_rate / before_rate:.2f}x")
 
 
+# --- the test suite ------------------------------------------------------------------
+
+
+def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
+    """``make test`` (``pytest -n 2``, CI=true, cold caches), before and after, interleaved."""
+    def job(tree: Tree, extra: list[str]):
+        def go() -> float:
+            cache = tempfile.mkdtemp(prefix="suite-cache-", dir=scratch)
+            shutil.rmtree(tree.root / ".jax-cache", ignore_errors=True)  # the before tree's cache
+            env = tree.env(cache)
+            env.update(CI="true", JAX_COMPILATION_CACHE_DIR=str(Path(cache) / "jax"))
+            cmd = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider", *extra]
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, cwd=tree.root, env=env, capture_output=True, text=True)
+            seconds = time.perf_counter() - t0
+            shutil.rmtree(cache, ignore_errors=True)
+            last = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
+            if proc.returncode != 0:
+                raise SystemExit(f"bench_verdict: the {tree.name} suite failed:\n"
+                                 + "\n".join(proc.stdout.splitlines()[-30:]))
+            print(f"  {tree.name}: {seconds:.1f} s ({last})", flush=True)
+            return seconds
+        return go
+
+    columns = {"before": job(before, ["-p", "no:rnn_gradcheck"]), "after": job(after, [])}
+    seconds = {k: [] for k in columns}
+    for r in range(args.rounds):
+        order = list(columns) if r % 2 == 0 else list(reversed(columns))
+        print(f"round {r + 1}/{args.rounds}", flush=True)
+        for name in order:
+            seconds[name].append(columns[name]())
+    med = {k: statistics.median(v) for k, v in seconds.items()}
+    ratio = med["after"] / med["before"]
+    print(f"\nmake test (pytest -n 2, CI=true, empty caches), median of {args.rounds} round(s): "
+          f"before {med['before']:.1f} s, after {med['after']:.1f} s: {ratio:.2f}x "
+          f"(target <= {TARGETS['suite']}x: {'met' if ratio <= TARGETS['suite'] else 'MISSED'})")
+
+
 # --- where the seconds go ---------------------------------------------------------------
 
 
@@ -337,7 +383,9 @@ ROWS = (
 
 def profile(args, after: Tree, scratch: Path) -> None:
     quick = ["--families", "rnn"] if args.quick else []
-    verdict = ["--impl", "manual_rnn", "--examples", str(args.examples_verdict), "--no-progress", *quick]
+    # --jobs 1: the checks run in the profiled process (workers would not be profiled)
+    verdict = ["--impl", "manual_rnn", "--examples", str(args.examples_verdict), "--no-progress",
+               "--jobs", "1", *quick]
     warm = str(scratch / "warm-cache")
     print(f"\nprofile of: rnn-verify {' '.join(verdict)}", flush=True)
     run(after, verdict, cache=warm)  # fills the warm cache, untimed
@@ -389,7 +437,9 @@ def main(argv=None) -> None:
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: 1 round, --examples 2, family rnn only (not a measurement)")
     ap.add_argument("--profile", action="store_true",
-                    help="instead: profile one after-warm and one after-cold verdict run")
+                    help="instead: profile one after-warm and one after-cold verdict run (--jobs 1)")
+    ap.add_argument("--suite", action="store_true",
+                    help="instead: time make test's pytest run, before against after, interleaved")
     args = ap.parse_args(argv)
     if args.quick:
         args.rounds, args.examples_verdict, args.long, args.short = 1, 2, 4, 2
@@ -406,6 +456,9 @@ def main(argv=None) -> None:
             return
         before = Tree("before", materialise(args.before, scratch / "before"), cache=None)
         print(f"before   imports {probe(before)}")
+        if args.suite:
+            suite(args, before, after, scratch)
+            return
         measure(args, before, after, scratch)
 
 

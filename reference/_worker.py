@@ -1,26 +1,185 @@
-"""A worker process of :func:`reference.check` with ``jobs > 1``.
+"""Worker processes of :func:`reference.check` with ``jobs > 1``.
 
-``python -m reference._worker TASK RESULT`` reads the pickled task (the
-implementation's path or name, the families and the settings), checks those
-families (:func:`reference.api.check_in_worker`) and pickles the result
-entries and the notes to RESULT. It prints nothing of its own.
+The work is cut into *units*, one check (family, property, dtype) each. Every
+worker has its *home* units: the families are dealt to the workers, the
+costliest first (:func:`homes`), and a worker's home is its families' float64
+checks, then their float32 checks. ``jobs`` fresh ``python -m reference._worker
+FOLDER INDEX WORKERS`` processes share the units through a folder: a worker takes a
+unit by creating ``claim-U`` exclusively (so no unit runs twice), checks it,
+and writes ``done-U`` (the result entry and the worker's notes so far). It works
+through its home from the front, then takes the other workers' remaining units
+from the back: a slow family never leaves a core idle, and one family checked
+alone uses every core. A worker that ends early (the implementation ended its
+process or crashed in C code) fails the check it was running, and is replaced
+while checks nobody has taken remain.
+
+Both dtypes of a family run the same oracle programs (the oracle computes in
+float64), and a program is compiled by the first worker that needs it. As a
+worker compiles only its own families' programs until it has finished them,
+and takes another's units from the back (float32 checks, long after the owner
+compiled them), a run on a cold cache compiles few programs twice: they are in
+the persistent compilation cache by then. A family checked alone on a cold
+cache is compiled by two workers at once (no slower than by one).
+
+Workers are fresh interpreters, so nothing of the caller's program (its
+``__main__``, its threads) is copied or re-run. A worker prints nothing of its
+own; what the implementation prints is captured, unless ``show_output``.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
 import sys
+import tempfile
+import time
 
-from .api import check_in_worker
+__all__ = ["claim_order", "homes", "run_in_workers"]
+
+#: How often the caller looks for finished units (for the progress display).
+POLL_SECONDS = 0.05
 
 
-def main(task_path: str, result_path: str) -> None:
-    with open(task_path, "rb") as f:
-        task = pickle.load(f)
-    outcome = check_in_worker(task)
-    with open(result_path, "wb") as f:
-        pickle.dump(outcome, f)
+def homes(families, properties, dtypes, workers: int) -> list[list[tuple[str, str, str]]]:
+    """Each worker's home units, in the order it takes them: the families dealt
+    round-robin, the costliest first (the plain RNN last); float64 before float32."""
+    by_cost = sorted(families, key=lambda f: f == "rnn")
+    order = sorted(dtypes, key=lambda d: d != "float64")
+    return [[(f, p, d) for d in order for f in by_cost[i::workers] for p in properties]
+            for i in range(workers)]
 
+
+def claim_order(homes_, index: int) -> list[tuple[str, str, str]]:
+    """Worker ``index``'s order of taking units: its home from the front, then every
+    other worker's home from the back."""
+    others = [list(reversed(homes_[(index + k) % len(homes_)])) for k in range(1, len(homes_))]
+    return homes_[index] + [u for home in others for u in home]
+
+
+def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, strict_dtype,
+                   show_output, import_notes, progress):
+    """Every unit's checks in ``workers`` processes: the result entries in the
+    order of a serial run (family, property, dtype), and the notes of the
+    import and of all workers, merged."""
+    from .implementation import Note, merge_notes
+
+    units = [(f, p, d) for f in families for p in properties for d in dtypes]  # a serial run's order
+    workers = max(1, min(workers, len(units)))
+    if progress:
+        progress.begin(len(units))
+    with tempfile.TemporaryDirectory(prefix="rnn-gradcheck-") as folder:
+        _write(os.path.join(folder, "task"), {
+            "spec": spec, "units": units, "homes": homes(families, properties, dtypes, workers),
+            "examples": examples, "seed": seed, "strict_dtype": strict_dtype,
+            "show_output": show_output})
+        def spawn(index: int) -> subprocess.Popen:
+            with open(os.path.join(folder, f"stderr-{index}"), "wb") as err:
+                return subprocess.Popen(
+                    [sys.executable, "-m", "reference._worker", folder, str(index), str(workers)],
+                    stdout=None if show_output else subprocess.DEVNULL,
+                    stderr=None if show_output else err)
+
+        procs = [spawn(index) for index in range(workers)]
+        done: dict[int, dict] = {}
+        replaced: set[int] = set()
+        while True:
+            for u in range(len(units)):
+                if u not in done and os.path.exists(os.path.join(folder, f"done-{u}")):
+                    done[u] = _read(os.path.join(folder, f"done-{u}"))
+                    if progress:
+                        progress.advance_overall(1)
+            # A worker that ended early (the implementation ended its process or
+            # crashed in C code) is replaced while checks nobody took remain (at most
+            # one replacement per check, so workers that die at start-up end the run).
+            for index, proc in enumerate(procs):
+                if proc.poll() not in (None, 0) and index not in replaced \
+                        and len(procs) < workers + len(units) and any(
+                        not os.path.exists(os.path.join(folder, f"claim-{u}"))
+                        for u in range(len(units))):
+                    replaced.add(index)
+                    procs.append(spawn(len(procs)))
+            if all(p.poll() is not None for p in procs):
+                break
+            time.sleep(POLL_SECONDS)
+        results, worker_notes = [], []
+        for u, (family, prop, dtype) in enumerate(units):
+            if u in done:
+                results.append(done[u]["result"])
+                worker_notes += done[u]["notes"]
+            else:
+                results.append(_died(family, prop, dtype, _death(folder, procs, u, units)))
+    notes = merge_notes([n.as_dict() for n in import_notes] + worker_notes)
+    return results, [Note(**n) for n in notes]
+
+
+def _death(folder: str, procs, unit: int, units) -> str:
+    """Why ``unit`` has no result: its worker ended (or no worker was left to take it)."""
+    claim = os.path.join(folder, f"claim-{unit}")
+    if not os.path.exists(claim):
+        return ("every worker process ended before this check started; the implementation "
+                "may have ended its process (os._exit) or crashed")
+    with open(claim) as f:
+        index = int(f.read() or -1)
+    if index < 0:  # ended between creating its claim and writing its number in it
+        return ("a worker process ended as it took this check; the implementation may have "
+                "ended its process (os._exit) or crashed")
+    with open(os.path.join(folder, f"stderr-{index}"), "rb") as f:
+        last = f.read().decode(errors="replace").strip().splitlines()[-1:]
+    family, prop, dtype = units[unit]
+    return (f"the worker process checking {prop} of {family} in {dtype} ended with exit status "
+            f"{procs[index].returncode} before reporting{f' ({last[0]})' if last else ''}; the "
+            "implementation may have ended its process (os._exit) or crashed")
+
+
+def _died(family: str, prop: str, dtype: str, message: str) -> dict:
+    return {"family": family, "property": prop, "dtype": dtype, "status": "failed",
+            "examples": 0, "seconds": 0.0, "message": message, "minimal_case": None,
+            "examples_to_failure": None, "keys": [], "failing": [], "diagnosis": []}
+
+
+def _write(path: str, obj) -> None:
+    """Write atomically: the caller never reads half a file."""
+    with open(path + ".part", "wb") as f:
+        pickle.dump(obj, f)
+    os.replace(path + ".part", path)
+
+
+def _read(path: str):
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def _claim(folder: str, unit: int, index: int) -> bool:
+    try:
+        fd = os.open(os.path.join(folder, f"claim-{unit}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    os.write(fd, str(index).encode())
+    os.close(fd)
+    return True
+
+
+def main(folder: str, index: str, workers: str) -> None:
+    """Worker ``index`` of ``workers`` (a replacement has an index past them): take
+    units until none is left."""
+    from . import compilation_cache
+    from .api import _implementation
+    from .report import run
+
+    task = _read(os.path.join(folder, "task"))
+    compilation_cache.enable()
+    implementation, _ = _implementation(task["spec"], strict_dtype=task["strict_dtype"],
+                                        show_output=task["show_output"])
+    implementation.notes.clear()  # the import's own notes come from the caller
+    number = {unit: u for u, unit in enumerate(task["units"])}
+    for family, prop, dtype in claim_order(task["homes"], int(index) % int(workers)):
+        unit = number[(family, prop, dtype)]
+        if not _claim(folder, unit, int(index)):
+            continue
+        (result,) = run(implementation, [family], [prop], [dtype], task["examples"], task["seed"])
+        notes = [n.as_dict() for n in implementation.collected_notes()]
+        _write(os.path.join(folder, f"done-{unit}"), {"result": result, "notes": notes})
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

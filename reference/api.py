@@ -202,9 +202,10 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
         A stored report: a key whose error grows past 10x the stored one fails;
         its seed, examples and selection are reused unless given.
     jobs : int
-        Worker processes (default 1: this process). With more, each family is
-        checked whole in one worker (a fresh ``python -m reference._worker``), so
-        that no program is compiled twice; the verdicts are the same. Only an
+        Worker processes (default 1: this process). With more, fresh
+        ``python -m reference._worker`` processes share the (family, dtype)
+        units, each taking the next unit free (:mod:`reference._worker`); the
+        verdicts are the same. Only an
         ``impl`` given by path or name can be loaded in a worker: a module or a
         mapping is checked in this process.
     progress : optional
@@ -237,11 +238,14 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
     implementation, label = _implementation(impl, strict_dtype=bool(strict_dtype),
                                             show_output=bool(show_output))
     started = _dt.datetime.now(_dt.timezone.utc)
-    workers = min(jobs, len(families)) if isinstance(impl, (str, os.PathLike)) else 1
+    checks = len(families) * len(properties) * len(dtypes)
+    workers = min(jobs, checks) if isinstance(impl, (str, os.PathLike)) else 1
     if workers > 1:  # each worker switches the compilation cache on; this process needs no JAX
-        results, notes = _run_in_workers(os.fspath(impl), workers, families, properties, dtypes,
-                                         examples, seed, bool(strict_dtype), bool(show_output),
-                                         implementation.notes, progress)
+        from ._worker import run_in_workers
+
+        results, notes = run_in_workers(os.fspath(impl), workers, families, properties, dtypes,
+                                        examples, seed, bool(strict_dtype), bool(show_output),
+                                        implementation.notes, progress)
     else:
         compilation_cache.enable()
         results = run(implementation, families, properties, dtypes, examples, seed, progress)
@@ -250,86 +254,6 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
     run_settings = {"seed": seed, "examples": examples, "families": families,
                     "properties": properties, "dtypes": dtypes, "strict_dtype": bool(strict_dtype)}
     return Report(build_report(label, run_settings, results, notes, started, seconds, stored))
-
-
-# --- worker processes -------------------------------------------------------
-
-
-def _run_in_workers(spec, workers, families, properties, dtypes, examples, seed, strict_dtype,
-                    show_output, import_notes, progress):
-    """Every family's checks in ``workers`` processes; the results in the order of a
-    serial run, and the notes of all workers merged.
-
-    Each worker is a fresh ``python -m reference._worker`` given its families (the
-    costliest first, dealt round-robin), so that nothing of the caller's program
-    (its ``__main__``, its threads) is copied or re-run, and no program is compiled
-    by two workers.
-    """
-    import pickle
-    import subprocess
-    import sys
-    import tempfile
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
-    from .implementation import Note, merge_notes
-
-    order = sorted(families, key=lambda f: f == "rnn")
-    groups = [order[i::workers] for i in range(workers)]
-    if progress:
-        progress.begin(len(families) * len(properties) * len(dtypes))
-
-    def work(folder: str, index: int, group: list) -> tuple[list, list]:
-        task, result = os.path.join(folder, f"task-{index}"), os.path.join(folder, f"result-{index}")
-        with open(task, "wb") as f:
-            pickle.dump({"spec": spec, "families": group, "properties": properties,
-                         "dtypes": dtypes, "examples": examples, "seed": seed,
-                         "strict_dtype": strict_dtype, "show_output": show_output}, f)
-        proc = subprocess.run([sys.executable, "-m", "reference._worker", task, result],
-                              stdout=None if show_output else subprocess.DEVNULL,
-                              stderr=None if show_output else subprocess.PIPE)
-        if proc.returncode == 0 and os.path.exists(result):
-            with open(result, "rb") as f:
-                return pickle.load(f)
-        # The implementation ended the process (os._exit) or crashed in C code:
-        # every check of the group fails with that, the run goes on.
-        last = (proc.stderr or b"").decode(errors="replace").strip().splitlines()[-1:]
-        message = (f"the worker process checking {', '.join(group)} ended with exit status "
-                   f"{proc.returncode} before reporting{f' ({last[0]})' if last else ''}; the "
-                   "implementation may have ended its process (os._exit) or crashed")
-        return [_died(family, p, d, message) for family in group for p in properties
-                for d in dtypes], []
-
-    per_family, worker_notes = {}, []
-    with tempfile.TemporaryDirectory(prefix="rnn-gradcheck-") as folder, \
-            ThreadPoolExecutor(workers) as threads:
-        futures = {threads.submit(work, folder, i, group): group for i, group in enumerate(groups)}
-        for future in as_completed(futures):
-            results, notes = future.result()
-            for r in results:
-                per_family.setdefault(r["family"], []).append(r)
-            worker_notes += notes
-            if progress:
-                progress.advance_overall(len(futures[future]) * len(properties) * len(dtypes))
-    notes = merge_notes([n.as_dict() for n in import_notes] + worker_notes)
-    return [r for family in families for r in per_family[family]], [Note(**n) for n in notes]
-
-
-def _died(family: str, prop: str, dtype: str, message: str) -> dict:
-    return {"family": family, "property": prop, "dtype": dtype, "status": "failed",
-            "examples": 0, "seconds": 0.0, "message": message, "minimal_case": None,
-            "examples_to_failure": None, "keys": [], "failing": [], "diagnosis": []}
-
-
-def check_in_worker(task: dict) -> tuple[list, list]:
-    """In a worker process (:mod:`reference._worker`): the task's families, checked
-    in turn; the result entries and the notes (the import's own come from the caller)."""
-    compilation_cache.enable()
-    implementation, _ = _implementation(task["spec"], strict_dtype=task["strict_dtype"],
-                                        show_output=task["show_output"])
-    implementation.notes.clear()
-    results = run(implementation, task["families"], task["properties"], task["dtypes"],
-                  task["examples"], task["seed"])
-    return results, [n.as_dict() for n in implementation.collected_notes()]
 
 
 # --- the arguments ----------------------------------------------------------

@@ -160,3 +160,21 @@ def test_a_notebook_kernel_shows_the_report_as_an_html_table(tmp_path):
     last = notebook.cells[-1]
     html = [o for o in last.outputs if o.get("output_type") == "execute_result"][0]["data"]["text/html"]
     assert "<table" in html and "rnn_backward" in html and "0 failed" in html
+
+
+def test_an_implementation_that_ends_its_process_fails_only_what_it_ended(tmp_path):
+    """``os._exit`` in the backward ends a worker: the checks that reached it fail,
+    saying so, and the others still run (in a replacement worker) and pass."""
+    module = tmp_path / "exits.py"
+    module.write_text(
+        "import os\n"
+        "from seed_rnn_fixed import rnn_cell_forward, rnn_forward, rnn_cell_backward\n"
+        "def rnn_backward(da, caches):\n"
+        "    os._exit(3)\n")
+    shutil.copy(CORPUS / "seed_rnn_fixed.py", tmp_path / "seed_rnn_fixed.py")
+    report = reference.check(str(module), families=["rnn"], dtypes=["float64"], examples=3, jobs=2)
+    status = {r["property"]: r["status"] for r in report.data["results"]}
+    ended = [r for r in report.data["results"] if "ended with exit status 3" in r["message"]]
+    assert {r["property"] for r in ended} >= {"backward", "short_da", "zero_upstream"}
+    assert all(r["status"] == "failed" for r in ended)
+    assert status["cell_forward"] == status["forward"] == status["cell_backward"] == "passed"
