@@ -40,7 +40,8 @@ measurements).
 each run on empty compilation caches (as on CI): target this tree <= 0.7x. The
 before tree runs from its folder with its own ``pyproject.toml`` and
 ``conftest.py``, and with this tree's pytest plugin switched off
-(``-p no:rnn_gradcheck``: the installed package is this tree's).
+(``PYTEST_ADDOPTS=-p no:rnn_gradcheck``, which reaches the pytest processes
+its tests start too: the installed package is this tree's).
 
 ``--profile`` instead runs one after-warm and one after-cold verdict run under
 ``python -X importtime -m cProfile`` and prints where the seconds go. It is
@@ -260,13 +261,14 @@ def measure(args, before: Tree, after: Tree, scratch: Path) -> None:
 
 def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
     """``make test`` (``pytest -n 2``, CI=true, cold caches), before and after, interleaved."""
-    def job(tree: Tree, extra: list[str]):
+    def job(tree: Tree, addopts: str):
         def go() -> float:
             cache = tempfile.mkdtemp(prefix="suite-cache-", dir=scratch)
             shutil.rmtree(tree.root / ".jax-cache", ignore_errors=True)  # the before tree's cache
             env = tree.env(cache)
-            env.update(CI="true", JAX_COMPILATION_CACHE_DIR=str(Path(cache) / "jax"))
-            cmd = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider", *extra]
+            env.update(CI="true", JAX_COMPILATION_CACHE_DIR=str(Path(cache) / "jax"),
+                       PYTEST_ADDOPTS=addopts)
+            cmd = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"]
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, cwd=tree.root, env=env, capture_output=True, text=True)
             seconds = time.perf_counter() - t0
@@ -279,7 +281,8 @@ def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
             return seconds
         return go
 
-    columns = {"before": job(before, ["-p", "no:rnn_gradcheck"]), "after": job(after, [])}
+    # PYTEST_ADDOPTS reaches the pytest processes the before suite starts itself too
+    columns = {"before": job(before, "-p no:rnn_gradcheck"), "after": job(after, "")}
     seconds = {k: [] for k in columns}
     for r in range(args.rounds):
         order = list(columns) if r % 2 == 0 else list(reversed(columns))

@@ -349,21 +349,69 @@ def batch_columns_are_independent(impl: Implementation, case: Case) -> list:
     return out
 
 
-def _snapshot(obj):
-    return copy.deepcopy(obj)
+class _Snapshot:
+    """What a function's arguments held before the call, to tell afterwards whether
+    it wrote into any of them.
 
+    Arrays are kept as their bytes (a copy), containers as their type and keys,
+    anything else as a deep copy. An object reached several times (the
+    parameters dict in every step's cache, a stacked array's views) is copied
+    once and compared once per object it is then found at. Values compare as
+    :func:`numpy.array_equal` with ``equal_nan`` does (equal bytes first, the
+    cheap common case); dtype, shape, container type, length and keys must match.
+    """
 
-def _same(a, b) -> bool:
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (
-            isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
-            and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
-        )
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b
+    def __init__(self, obj):
+        self._nodes: dict[int, tuple] = {}
+        self._keep = []  # the objects snapshotted, alive, so that their ids stay theirs
+        self.root = self._take(obj)
+
+    def _take(self, obj) -> tuple:
+        node = self._nodes.get(id(obj))
+        if node is not None:
+            return node
+        if isinstance(obj, np.ndarray):
+            data = obj.copy() if obj.dtype.hasobject else obj.tobytes()
+            node = ("array", obj.dtype, obj.shape, data)
+        elif isinstance(obj, dict):
+            node = ("dict", type(obj), {k: self._take(v) for k, v in obj.items()})
+        elif isinstance(obj, (list, tuple)):
+            node = ("seq", type(obj), len(obj), tuple(self._take(v) for v in obj))
+        else:
+            node = ("value", copy.deepcopy(obj))
+        self._nodes[id(obj)] = node
+        self._keep.append(obj)
+        return node
+
+    def same(self, obj) -> bool:
+        """Whether ``obj`` (the arguments after the call) holds what it held before."""
+        return self._same(self.root, obj, set())
+
+    def _same(self, node, obj, seen: set) -> bool:
+        pair = (id(node), id(obj))
+        if pair in seen:
+            return True
+        seen.add(pair)
+        kind = node[0]
+        if kind == "array":
+            _, dtype, shape, data = node
+            if not isinstance(obj, np.ndarray) or obj.dtype != dtype or obj.shape != shape:
+                return False
+            if dtype.hasobject:
+                return np.array_equal(data, obj)
+            return obj.tobytes() == data or np.array_equal(
+                np.frombuffer(data, dtype=dtype).reshape(shape), obj, equal_nan=True)
+        if kind == "dict":
+            _, typ, children = node
+            return (type(obj) is typ and obj.keys() == children.keys()
+                    and all(self._same(c, obj[k], seen) for k, c in children.items()))
+        if kind == "seq":
+            _, typ, n, children = node
+            return (type(obj) is typ and len(obj) == n
+                    and all(self._same(c, v, seen) for c, v in zip(children, obj)))
+        if isinstance(obj, np.ndarray):
+            return False
+        return bool(node[1] == obj)
 
 
 def inputs_are_not_mutated(impl: Implementation, case: Case) -> list:
@@ -372,10 +420,10 @@ def inputs_are_not_mutated(impl: Implementation, case: Case) -> list:
     checks = []
 
     def guarded(role, *args):
-        before = _snapshot(args)
+        before = [_Snapshot(a) for a in args]
         result = impl.call(fam, role, *args)
         for i, (b, a) in enumerate(zip(before, args)):
-            if not _same(b, a):
+            if not b.same(a):
                 checks.append(f"{fam.functions[role]} modified its argument {i + 1}")
         return result
 
