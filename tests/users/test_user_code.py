@@ -216,3 +216,39 @@ def test_a_call_that_never_returns_is_reported_and_not_repeated():
     for _ in range(2):
         with pytest.raises(PropertyFailure, match=r"rnn_cell_backward did not return within 0.5 s"):
             impl.call(RNN, "cell_backward", case.da[:, :, 0], cache)
+
+
+# --- writing into what it was given -------------------------------------------------
+
+
+def _writes(where):
+    """manual_rnn's RNN, with a backward that writes into one thing it was given."""
+    def rnn_backward(da, caches):
+        grads = manual_rnn.rnn_backward(da, caches)
+        if where == "upstream":
+            da[0, 0, 0] += 1.0
+        elif where == "cache array":
+            caches[1][0, 0, 0] *= 2.0  # x, the second item of the caches
+        elif where == "shared parameters":
+            caches[0][0][-1]["Waa"][0, 0] = 0.5  # the dict every step's cache holds
+        elif where == "cache list":
+            caches[0].pop()
+        elif where == "a zero's sign":  # -0.0 becomes 0.0: the values are unchanged
+            np.add(da, 0.0, out=da, where=da == 0.0)
+        return grads
+    return _module(rnn_cell_forward=manual_rnn.rnn_cell_forward, rnn_forward=manual_rnn.rnn_forward,
+                   rnn_backward=rnn_backward)
+
+
+@pytest.mark.parametrize("where", ["upstream", "cache array", "shared parameters", "cache list"])
+def test_a_backward_writing_into_its_arguments_fails_naming_the_argument(where):
+    outcome = search(Implementation(_writes(where)), "no_mutation", "rnn", max_examples=5, seed=0)
+    assert outcome.failed
+    argument = 1 if where == "upstream" else 2
+    assert f"rnn_backward modified its argument {argument}" in outcome.message
+
+
+def test_an_unchanged_value_is_not_a_modification():
+    outcome = search(Implementation(_writes("a zero's sign")), "no_mutation", "rnn",
+                     max_examples=20, seed=0)
+    assert outcome.status == "passed", outcome.message
