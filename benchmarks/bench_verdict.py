@@ -30,8 +30,9 @@ Three measurements, against the targets of the time-to-verdict work:
    the counts from the JSON report's ``summary.examples``: after warm >= 500/s,
    and the same for the before code.
 
-``CI``, ``HYPOTHESIS_PROFILE`` and ``JAX_COMPILATION_CACHE_DIR`` are unset for
-every run. The default run takes tens of minutes (mostly the before code's
+``CI``, ``HYPOTHESIS_PROFILE``, ``JAX_COMPILATION_CACHE_DIR`` and
+``PYTHONDONTWRITEBYTECODE`` are unset for every run (the untimed warm-up runs
+write both trees' bytecode, as a user's first run does). The default run takes tens of minutes (mostly the before code's
 long runs); ``--quick`` is a smoke run of a minute or two (its figures are not
 measurements).
 
@@ -75,7 +76,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BEFORE = "50a408a"
 ONE_FAMILY_MODULE = REPO / "tests" / "corpus" / "seed_rnn_fixed.py"
-UNSET = ("CI", "HYPOTHESIS_PROFILE", "JAX_COMPILATION_CACHE_DIR", "RNN_GRADCHECK_CACHE_DIR")
+# PYTHONDONTWRITEBYTECODE (set on these machines, rarely on a user's) would make
+# every process of both trees compile the projects' own sources again.
+UNSET = ("CI", "HYPOTHESIS_PROFILE", "JAX_COMPILATION_CACHE_DIR", "RNN_GRADCHECK_CACHE_DIR",
+         "PYTHONDONTWRITEBYTECODE")
 TARGETS = {"warm": 0.2, "cold": 0.5, "family_seconds": 3.0, "rate": 500.0, "suite": 0.7}
 IMPORTED = ("jax", "hypothesis", "rich", "reference", "manual_rnn")
 
