@@ -32,9 +32,9 @@ Three measurements, against the targets of the time-to-verdict work:
 
 ``CI``, ``HYPOTHESIS_PROFILE``, ``JAX_COMPILATION_CACHE_DIR`` and
 ``PYTHONDONTWRITEBYTECODE`` are unset for every run (the untimed warm-up runs
-write both trees' bytecode, as a user's first run does). The default run takes tens of minutes (mostly the before code's
-long runs); ``--quick`` is a smoke run of a minute or two (its figures are not
-measurements).
+write both trees' bytecode, as a user's first run does). The default run takes
+tens of minutes (mostly the before code's long runs); ``--quick`` is a smoke
+run of a minute or two (its figures are not measurements).
 
 ``--suite`` instead times the test suite, ``python -m pytest -n 2 -q`` with
 ``CI=true`` (``make test``), of the before tree against this one, interleaved,
