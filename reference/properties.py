@@ -358,7 +358,8 @@ class _Snapshot:
     parameters dict in every step's cache, a stacked array's views) is copied
     once and compared once per object it is then found at. Values compare as
     :func:`numpy.array_equal` with ``equal_nan`` does (equal bytes first, the
-    cheap common case); dtype, shape, container type, length and keys must match.
+    cheap common case); dtype, shape, length and keys must match, and a list or
+    tuple must stay a list or tuple (a dict, any dict).
     """
 
     def __init__(self, obj):
@@ -374,7 +375,7 @@ class _Snapshot:
             data = obj.copy() if obj.dtype.hasobject else obj.tobytes()
             node = ("array", obj.dtype, obj.shape, data)
         elif isinstance(obj, dict):
-            node = ("dict", type(obj), {k: self._take(v) for k, v in obj.items()})
+            node = ("dict", {k: self._take(v) for k, v in obj.items()})
         elif isinstance(obj, (list, tuple)):
             node = ("seq", type(obj), len(obj), tuple(self._take(v) for v in obj))
         else:
@@ -402,8 +403,8 @@ class _Snapshot:
             return obj.tobytes() == data or np.array_equal(
                 np.frombuffer(data, dtype=dtype).reshape(shape), obj, equal_nan=True)
         if kind == "dict":
-            _, typ, children = node
-            return (type(obj) is typ and obj.keys() == children.keys()
+            children = node[1]
+            return (isinstance(obj, dict) and obj.keys() == children.keys()
                     and all(self._same(c, obj[k], seen) for k, c in children.items()))
         if kind == "seq":
             _, typ, n, children = node
