@@ -4,8 +4,8 @@ The work is cut into *units*, one check (family, property, dtype) each. Every
 worker has its *home* units: the families are dealt to the workers, the
 costliest first (:func:`homes`), and a worker's home is its families' float64
 checks, then their float32 checks. ``jobs`` fresh ``python -m reference._worker
-FOLDER INDEX WORKERS`` processes share the units through a folder: a worker takes a
-unit by creating ``claim-U`` exclusively (so no unit runs twice), checks it,
+FOLDER INDEX WORKERS`` processes share the units through a folder: a worker
+takes a unit by creating ``claim-U`` exclusively (so no unit runs twice), checks it,
 and writes ``done-U`` (the result entry and the worker's notes so far). It works
 through its home from the front, then takes the other workers' remaining units
 from the back: a slow family never leaves a core idle, and one family checked
@@ -73,6 +73,7 @@ def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, 
             "spec": spec, "units": units, "homes": homes(families, properties, dtypes, workers),
             "examples": examples, "seed": seed, "strict_dtype": strict_dtype,
             "show_output": show_output})
+
         def spawn(index: int) -> subprocess.Popen:
             with open(os.path.join(folder, f"stderr-{index}"), "wb") as err:
                 return subprocess.Popen(
@@ -180,6 +181,7 @@ def main(folder: str, index: str, workers: str) -> None:
         (result,) = run(implementation, [family], [prop], [dtype], task["examples"], task["seed"])
         notes = [n.as_dict() for n in implementation.collected_notes()]
         _write(os.path.join(folder, f"done-{unit}"), {"result": result, "notes": notes})
+
 
 if __name__ == "__main__":
     main(*sys.argv[1:4])

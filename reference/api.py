@@ -203,11 +203,10 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
         its seed, examples and selection are reused unless given.
     jobs : int
         Worker processes (default 1: this process). With more, fresh
-        ``python -m reference._worker`` processes share the (family, dtype)
-        units, each taking the next unit free (:mod:`reference._worker`); the
-        verdicts are the same. Only an
-        ``impl`` given by path or name can be loaded in a worker: a module or a
-        mapping is checked in this process.
+        ``python -m reference._worker`` processes share the checks, one
+        (family, property, dtype) at a time (:mod:`reference._worker`); the
+        verdicts are the same. Only an ``impl`` given by path or name can be
+        loaded in a worker: a module or a mapping is checked in this process.
     progress : optional
         A :class:`reference.render.Progress` (the command line's live bar).
 

@@ -363,8 +363,7 @@ class _Snapshot:
     """
 
     def __init__(self, obj):
-        self._nodes: dict[int, tuple] = {}
-        self._keep = []  # the objects snapshotted, alive, so that their ids stay theirs
+        self._nodes: dict[int, tuple] = {}  # by id: everything is reachable from obj, alive
         self.root = self._take(obj)
 
     def _take(self, obj) -> tuple:
@@ -381,7 +380,6 @@ class _Snapshot:
         else:
             node = ("value", copy.deepcopy(obj))
         self._nodes[id(obj)] = node
-        self._keep.append(obj)
         return node
 
     def same(self, obj) -> bool:

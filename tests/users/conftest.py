@@ -5,7 +5,7 @@
 imported and the oracle's programs traced: a check the tests start through
 :func:`reference.verify.main` runs in that process (``--jobs 1``), unless the
 test asks for workers itself. The worker processes are tested in
-``test_api.py`` and ``test_verify_cli.py`` with an explicit ``jobs``.
+``test_api.py``, with an explicit ``jobs``.
 """
 
 from __future__ import annotations
