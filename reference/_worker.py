@@ -1,22 +1,25 @@
 """Worker processes of :func:`reference.check` with ``jobs > 1``.
 
-The work is cut into *units*, one check (family, property, dtype) each. Every
-worker has its *home* units: the families are dealt to the workers, the
-costliest first (:func:`homes`), and a worker's home is its families' float64
-checks, then their float32 checks. ``jobs`` fresh ``python -m reference._worker
-FOLDER INDEX WORKERS`` processes share the units through a folder: a worker
-takes a unit by creating ``claim-U`` exclusively (so no unit runs twice), checks it,
-and writes ``done-U`` (the result entry and the worker's notes so far). It works
-through its home from the front, then takes the other workers' remaining units
-from the back: a slow family never leaves a core idle, and one family checked
-alone uses every core. A worker that ends early (the implementation ended its
-process or crashed in C code) fails the check it was running, and is replaced
-while checks nobody has taken remain.
+The work is cut into *units*: the properties of one family and dtype, which
+share one stream of cases (:func:`reference.runner.search_together`), or a
+part of them when there are too few families and dtypes to keep every worker
+busy (:func:`units`). Every worker has its *home* units: the families are
+dealt to the workers, the costliest first (:func:`homes`), and a worker's home
+is its families' float64 units, then their float32 units. ``jobs`` fresh
+``python -m reference._worker FOLDER INDEX WORKERS`` processes share the units
+through a folder: a worker takes a unit by creating ``claim-U`` exclusively
+(so no unit runs twice), checks it, and writes ``done-U`` (the result entries
+and the worker's notes so far). It works through its home from the front,
+then takes the other workers' remaining units from the back: a slow family
+never leaves a core idle, and one family checked alone uses every core. A
+worker that ends early (the implementation ended its process or crashed in C
+code) fails the checks it was running, and is replaced while units nobody has
+taken remain.
 
 Both dtypes of a family run the same oracle programs (the oracle computes in
 float64), and a program is compiled by the first worker that needs it. As a
 worker compiles only its own families' programs until it has finished them,
-and takes another's units from the back (float32 checks, long after the owner
+and takes another's units from the back (float32 units, long after the owner
 compiled them), a run on a cold cache compiles few programs twice: they are in
 the persistent compilation cache by then. A family checked alone on a cold
 cache is compiled by two workers at once (no slower than by one).
@@ -35,22 +38,37 @@ import sys
 import tempfile
 import time
 
-__all__ = ["claim_order", "homes", "run_in_workers"]
+__all__ = ["claim_order", "homes", "run_in_workers", "units"]
 
 #: How often the caller looks for finished units (for the progress display).
 POLL_SECONDS = 0.05
 
+#: Fewest units per worker: with fewer (one family, one dtype) a family's
+#: properties are split, so that no worker waits while another ends its last unit.
+UNITS_PER_WORKER = 2
 
-def homes(families, properties, dtypes, workers: int) -> list[list[tuple[str, str, str]]]:
+
+def units(families, properties, dtypes, workers: int) -> list[tuple[str, str, tuple]]:
+    """The units ``(family, dtype, properties)``: each family and dtype's properties,
+    split into parts (every part-th property) when there would be fewer than
+    :data:`UNITS_PER_WORKER` units per worker."""
+    groups = len(families) * len(dtypes)
+    parts = max(1, min(len(properties), -(-UNITS_PER_WORKER * workers // groups)))
+    return [(f, d, tuple(properties[k::parts])) for f in families for d in dtypes
+            for k in range(parts)]
+
+
+def homes(units_, workers: int) -> list[list[tuple[str, str, tuple]]]:
     """Each worker's home units, in the order it takes them: the families dealt
     round-robin, the costliest first (the plain RNN last); float64 before float32."""
+    families = list(dict.fromkeys(f for f, _, _ in units_))
     by_cost = sorted(families, key=lambda f: f == "rnn")
-    order = sorted(dtypes, key=lambda d: d != "float64")
-    return [[(f, p, d) for d in order for f in by_cost[i::workers] for p in properties]
-            for i in range(workers)]
+    order = sorted({d for _, d, _ in units_}, key=lambda d: (d != "float64", d))
+    return [[u for d in order for f in by_cost[i::workers] for u in units_
+             if u[0] == f and u[1] == d] for i in range(workers)]
 
 
-def claim_order(homes_, index: int) -> list[tuple[str, str, str]]:
+def claim_order(homes_, index: int) -> list[tuple[str, str, tuple]]:
     """Worker ``index``'s order of taking units: its home from the front, then every
     other worker's home from the back."""
     others = [list(reversed(homes_[(index + k) % len(homes_)])) for k in range(1, len(homes_))]
@@ -64,13 +82,13 @@ def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, 
     import and of all workers, merged."""
     from .implementation import Note, merge_notes
 
-    units = [(f, p, d) for f in families for p in properties for d in dtypes]  # a serial run's order
-    workers = max(1, min(workers, len(units)))
+    workers = max(1, min(workers, len(families) * len(properties) * len(dtypes)))
+    plan = units(families, properties, dtypes, workers)
     if progress:
-        progress.begin(len(units))
+        progress.begin(len(families) * len(properties) * len(dtypes))
     with tempfile.TemporaryDirectory(prefix="rnn-gradcheck-") as folder:
         _write(os.path.join(folder, "task"), {
-            "spec": spec, "units": units, "homes": homes(families, properties, dtypes, workers),
+            "spec": spec, "units": plan, "homes": homes(plan, workers),
             "examples": examples, "seed": seed, "strict_dtype": strict_dtype,
             "show_output": show_output})
 
@@ -83,38 +101,65 @@ def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, 
 
         procs = [spawn(index) for index in range(workers)]
         done: dict[int, dict] = {}
-        replaced: set[int] = set()
+        split: set[int] = set()  # units a worker ended in, handed out again property by property
+        handled: set[int] = set()
         while True:
-            for u in range(len(units)):
+            for u, (_, _, props) in enumerate(plan):
                 if u not in done and os.path.exists(os.path.join(folder, f"done-{u}")):
                     done[u] = _read(os.path.join(folder, f"done-{u}"))
                     if progress:
-                        progress.advance_overall(1)
+                        progress.advance_overall(len(props))
             # A worker that ended early (the implementation ended its process or
-            # crashed in C code) is replaced while checks nobody took remain (at most
-            # one replacement per check, so workers that die at start-up end the run).
+            # crashed in C code) is replaced while units nobody took remain (at most
+            # one replacement per unit, so workers that die at start-up end the run).
+            # The unit it ended in is handed out again one property at a time, so
+            # that only the properties that end a process fail.
             for index, proc in enumerate(procs):
-                if proc.poll() not in (None, 0) and index not in replaced \
-                        and len(procs) < workers + len(units) and any(
+                if index in handled or proc.poll() in (None, 0):
+                    continue
+                handled.add(index)
+                u = _held(folder, index, len(plan))
+                if u is not None and len(plan[u][2]) > 1:
+                    family, dtype, props = plan[u]
+                    split.add(u)
+                    plan += [(family, dtype, (prop,)) for prop in props]
+                    _write(os.path.join(folder, "task"), {**_read(os.path.join(folder, "task")),
+                                                          "units": plan, "homes": homes(plan, workers)})
+                if len(procs) < workers + len(plan) and any(
                         not os.path.exists(os.path.join(folder, f"claim-{u}"))
-                        for u in range(len(units))):
-                    replaced.add(index)
+                        for u in range(len(plan))):
                     procs.append(spawn(len(procs)))
             if all(p.poll() is not None for p in procs):
                 break
             time.sleep(POLL_SECONDS)
-        results, worker_notes = [], []
-        for u, (family, prop, dtype) in enumerate(units):
+        entries, worker_notes = {}, []
+        for u, (family, dtype, props) in enumerate(plan):
             if u in done:
-                results.append(done[u]["result"])
+                results = done[u]["results"]
                 worker_notes += done[u]["notes"]
+            elif u in split:
+                continue
             else:
-                results.append(_died(family, prop, dtype, _death(folder, procs, u, units)))
+                why = _death(folder, procs, u, plan)
+                results = [_died(family, prop, dtype, why) for prop in props]
+            entries.update(((r["family"], r["property"], r["dtype"]), r) for r in results)
     notes = merge_notes([n.as_dict() for n in import_notes] + worker_notes)
+    results = [entries[f, p, d] for f in families for p in properties for d in dtypes]
     return results, [Note(**n) for n in notes]
 
 
-def _death(folder: str, procs, unit: int, units) -> str:
+def _held(folder: str, index: int, count: int) -> int | None:
+    """The unit worker ``index`` had claimed and not finished when it ended, if any."""
+    for u in range(count):
+        claim = os.path.join(folder, f"claim-{u}")
+        if os.path.exists(claim) and not os.path.exists(os.path.join(folder, f"done-{u}")):
+            with open(claim) as f:
+                if f.read() == str(index):
+                    return u
+    return None
+
+
+def _death(folder: str, procs, unit: int, plan) -> str:
     """Why ``unit`` has no result: its worker ended (or no worker was left to take it)."""
     claim = os.path.join(folder, f"claim-{unit}")
     if not os.path.exists(claim):
@@ -127,10 +172,11 @@ def _death(folder: str, procs, unit: int, units) -> str:
                 "ended its process (os._exit) or crashed")
     with open(os.path.join(folder, f"stderr-{index}"), "rb") as f:
         last = f.read().decode(errors="replace").strip().splitlines()[-1:]
-    family, prop, dtype = units[unit]
-    return (f"the worker process checking {prop} of {family} in {dtype} ended with exit status "
-            f"{procs[index].returncode} before reporting{f' ({last[0]})' if last else ''}; the "
-            "implementation may have ended its process (os._exit) or crashed")
+    family, dtype, props = plan[unit]
+    return (f"the worker process checking {', '.join(props)} of {family} in {dtype} ended with "
+            f"exit status {procs[index].returncode} before reporting"
+            f"{f' ({last[0]})' if last else ''}; the implementation may have ended its process "
+            "(os._exit) or crashed")
 
 
 def _died(family: str, prop: str, dtype: str, message: str) -> dict:
@@ -174,13 +220,14 @@ def main(folder: str, index: str, workers: str) -> None:
                                         show_output=task["show_output"])
     implementation.notes.clear()  # the import's own notes come from the caller
     number = {unit: u for u, unit in enumerate(task["units"])}
-    for family, prop, dtype in claim_order(task["homes"], int(index) % int(workers)):
-        unit = number[(family, prop, dtype)]
-        if not _claim(folder, unit, int(index)):
+    for unit in claim_order(task["homes"], int(index) % int(workers)):
+        if not _claim(folder, number[unit], int(index)):
             continue
-        (result,) = run(implementation, [family], [prop], [dtype], task["examples"], task["seed"])
+        family, dtype, props = unit
+        results = run(implementation, [family], list(props), [dtype], task["examples"],
+                      task["seed"])
         notes = [n.as_dict() for n in implementation.collected_notes()]
-        _write(os.path.join(folder, f"done-{unit}"), {"result": result, "notes": notes})
+        _write(os.path.join(folder, f"done-{number[unit]}"), {"results": results, "notes": notes})
 
 
 if __name__ == "__main__":

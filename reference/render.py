@@ -43,10 +43,13 @@ class Progress:
         self.overall = self.bar.add_task("all checks", total=total)
         self.bar.start()
 
-    def start(self, family, prop, dtype, examples):
+    def start(self, family, properties, dtype, examples):
+        """One family and dtype starts: ``properties`` on ``examples`` cases each."""
         if not self.enabled:
             return None
-        return self.bar.add_task(f"{family:16} {prop:14} {dtype}", total=examples)
+        label = properties[0] if len(properties) == 1 else f"{len(properties)} properties"
+        return self.bar.add_task(f"{family:16} {label:14} {dtype}",
+                                 total=examples * len(properties))
 
     def advance(self, task):
         if self.enabled:
@@ -57,10 +60,11 @@ class Progress:
         if self.enabled and self.bar is not None:
             self.bar.advance(self.overall, checks)
 
-    def finish(self, task, outcome):
+    def finish(self, task, checks: int = 1):
+        """The task's ``checks`` checks are done."""
         if self.enabled:
             self.bar.remove_task(task)
-            self.bar.advance(self.overall)
+            self.bar.advance(self.overall, checks)
 
     def stop(self):
         if self.enabled and self.bar is not None:

@@ -56,32 +56,37 @@ def baseline_floor(dtype: str) -> float:
 
 def run(impl, families, properties, dtypes, examples: int, seed: int,
         progress=None) -> list[dict]:
-    """Run every (family, property, dtype) and return the report's result entries.
+    """Run every (family, property, dtype) and return the report's result entries,
+    in that order.
 
-    ``progress`` (optional) is told when each check starts, after every example
-    and when the check ends (:class:`reference.render.Progress`).
+    The properties of one family and dtype share one stream of cases
+    (:func:`reference.runner.search_together`). ``progress`` (optional) is told
+    when each family and dtype starts, after every example and when it ends
+    (:class:`reference.render.Progress`).
     """
     from .diagnose import diagnose  # the harness and JAX, only when checks run
-    from .runner import search
+    from .runner import search_together
 
-    results = []
-    plan = [(f, p, d) for f in families for p in properties for d in dtypes]
+    entries = {}
     if progress:
-        progress.begin(len(plan))
-    for family, prop, dtype in plan:
-        task = progress.start(family, prop, dtype, examples) if progress else None
-        outcome = search(impl, prop, family, dtype, max_examples=examples, seed=seed,
-                         on_example=(lambda: progress.advance(task)) if progress else None)
-        diagnoses = []
-        if outcome.failed and outcome.case is not None and outcome.comparisons:
-            try:
-                diagnoses = diagnose(impl, prop, outcome.case, outcome.comparisons)
-            except Exception as exc:  # never let a diagnosis hide the failure itself
-                outcome.message += f"\n(diagnosis failed: {type(exc).__name__}: {exc})"
-        if progress:
-            progress.finish(task, outcome)
-        results.append(_result_entry(outcome, diagnoses))
-    return results
+        progress.begin(len(families) * len(properties) * len(dtypes))
+    for family in families:
+        for dtype in dtypes:
+            task = progress.start(family, properties, dtype, examples) if progress else None
+            outcomes = search_together(
+                impl, properties, family, dtype, max_examples=examples, seed=seed,
+                on_example=(lambda prop: progress.advance(task)) if progress else None)
+            for outcome in outcomes:
+                diagnoses = []
+                if outcome.failed and outcome.case is not None and outcome.comparisons:
+                    try:
+                        diagnoses = diagnose(impl, outcome.prop, outcome.case, outcome.comparisons)
+                    except Exception as exc:  # never let a diagnosis hide the failure itself
+                        outcome.message += f"\n(diagnosis failed: {type(exc).__name__}: {exc})"
+                entries[family, outcome.prop, dtype] = _result_entry(outcome, diagnoses)
+            if progress:
+                progress.finish(task, len(properties))
+    return [entries[f, p, d] for f in families for p in properties for d in dtypes]
 
 
 def _case_entry(case) -> dict | None:

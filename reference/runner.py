@@ -20,7 +20,7 @@ from .families import Family, get_family
 from .properties import PROPERTIES, Implementation, PropertyFailure, PropertySkipped
 from .strategies import Case, cases, seed_only
 
-__all__ = ["KeyStats", "Outcome", "search"]
+__all__ = ["KeyStats", "Outcome", "search", "search_together"]
 
 
 @dataclass
@@ -94,7 +94,7 @@ def search(
     calls = {"n": 0, "first_failure": None}
     last: dict = {}
 
-    def body(case: Case) -> None:
+    def step(case: Case) -> None:
         calls["n"] += 1
         last["case"] = case  # Hypothesis replays the minimal failing case last
         if on_example is not None:
@@ -110,6 +110,131 @@ def search(
         for c in comparisons:
             key = (c.function, c.key)
             outcome.stats.setdefault(key, KeyStats(c.function, c.key)).add(c, case)
+
+    start = time.perf_counter()
+    try:
+        _hypothesis(step, fam, dtype, max_examples, seed, derandomize, shrink)
+    except _Skip as exc:
+        outcome.status, outcome.message = "skipped", str(exc)
+    except PropertyFailure as exc:
+        _failed(outcome, exc, last.get("case"), calls["first_failure"])
+    except (Found, Unsatisfiable) as exc:  # pragma: no cover - defensive
+        outcome.status, outcome.message = "failed", f"hypothesis: {exc}"
+    outcome.examples = calls["n"]
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def search_together(
+    impl: Implementation,
+    props,
+    family: Family | str,
+    dtype: str = "float64",
+    *,
+    max_examples: int = 100,
+    seed: int | None = None,
+    derandomize: bool = False,
+    shrink: bool = True,
+    on_example=None,
+) -> list[Outcome]:
+    """:func:`search` of every property of ``props``, on one stream of cases.
+
+    The properties draw their cases from the same strategy, so one Hypothesis
+    search can serve them all: each drawn case is checked by every property
+    still running, and Hypothesis's cost per example (a third of a short run)
+    and the building of the case's arrays are paid once, not once per property.
+    A property that fails or is skipped drops out; the others go on to
+    ``max_examples``.
+
+    The outcomes are those of :func:`search` run on each property alone with the
+    same ``seed`` (or ``derandomize``): while every check passes, Hypothesis
+    draws the same cases whatever the test does with them, so a passing
+    property sees the very cases it would see alone, and a failing property is
+    searched again alone, which finds the same first failure and shrinks it.
+    Should that second search not fail (the implementation answers the same
+    inputs differently from one call to the next), the failure of the shared
+    search is reported as it was found, unshrunk, and says so.
+
+    ``on_example`` (optional) is called with the property's name after each
+    of its examples. Returns the outcomes in the order of ``props``.
+    """
+    fam = family if isinstance(family, Family) else get_family(family)
+    outcomes = {prop: Outcome(prop=prop, family=fam.name, dtype=dtype, status="passed")
+                for prop in props}
+    running = []
+    for prop, outcome in outcomes.items():
+        reason = PROPERTIES[prop].skip_reason(impl, fam, dtype)
+        if reason:
+            outcome.status, outcome.message = "skipped", reason
+        else:
+            running.append(prop)
+    if len(running) <= 1:  # nothing to share
+        for prop in running:
+            outcomes[prop] = search(impl, prop, fam, dtype, max_examples=max_examples, seed=seed,
+                                    derandomize=derandomize, shrink=shrink,
+                                    on_example=on_example and (lambda p=prop: on_example(p)))
+        return list(outcomes.values())
+
+    found: dict[str, tuple] = {}  # prop -> (failure, case, example number)
+
+    def step(case: Case) -> None:
+        for prop in tuple(running):
+            outcome = outcomes[prop]
+            outcome.examples += 1
+            began = time.perf_counter()
+            try:
+                comparisons = PROPERTIES[prop].check(impl, case)
+            except PropertySkipped as exc:
+                outcome.status, outcome.message = "skipped", str(exc)
+                running.remove(prop)
+                continue
+            except PropertyFailure as exc:
+                found[prop] = (exc, case, outcome.examples)
+                running.remove(prop)
+                continue
+            finally:
+                outcome.seconds += time.perf_counter() - began
+                if on_example is not None:
+                    on_example(prop)
+            for c in comparisons:
+                key = (c.function, c.key)
+                outcome.stats.setdefault(key, KeyStats(c.function, c.key)).add(c, case)
+        if not running:
+            raise _AllDone
+
+    start = time.perf_counter()
+    try:
+        _hypothesis(step, fam, dtype, max_examples, seed, derandomize, shrink=False)
+    except _AllDone:
+        pass
+    # Hypothesis's own time, shared out by the examples each property ran.
+    ran = [o for o in outcomes.values() if o.examples]
+    overhead = max(0.0, time.perf_counter() - start - sum(o.seconds for o in ran))
+    total = sum(o.examples for o in ran)
+    for o in ran:
+        o.seconds += overhead * o.examples / total
+    for prop, (exc, case, number) in found.items():
+        alone = search(impl, prop, fam, dtype, max_examples=max_examples, seed=seed,
+                       derandomize=derandomize, shrink=shrink)
+        if not alone.failed:  # not reproduced: report what the shared search saw
+            alone = Outcome(prop=prop, family=fam.name, dtype=dtype, status="passed",
+                            examples=number, seconds=outcomes[prop].seconds + alone.seconds)
+            _failed(alone, exc, case, number)
+            alone.message += (f"\n(not shrunk: searched again alone, {prop} passed; "
+                              "the implementation answers the same inputs differently from one "
+                              "call to the next)")
+        outcomes[prop] = alone
+    return list(outcomes.values())
+
+
+def _hypothesis(step, fam: Family, dtype: str, max_examples: int, seed, derandomize: bool,
+                shrink: bool) -> None:
+    """Run ``step(case)`` on the cases Hypothesis draws. Every search runs this one
+    ``body``, so that a derandomized search draws the same cases whoever calls it
+    (Hypothesis derives its seed from the test function's source)."""
+
+    def body(case: Case) -> None:
+        step(case)
 
     phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
     if shrink:
@@ -128,26 +253,22 @@ def search(
         from hypothesis import seed as hseed
 
         runner = hseed(seed)(runner)
+    with seed_only():
+        runner()
 
-    start = time.perf_counter()
-    try:
-        with seed_only():
-            runner()
-    except _Skip as exc:
-        outcome.status, outcome.message = "skipped", str(exc)
-    except PropertyFailure as exc:
-        outcome.status = "failed"
-        outcome.message = str(exc)
-        outcome.comparisons = exc.comparisons
-        outcome.case = last.get("case")
-        outcome.examples_to_failure = calls["first_failure"]
-        if outcome.case is not None and not outcome.message.startswith("Case("):
-            outcome.message = f"{outcome.case!r}\n{outcome.message}"
-    except (Found, Unsatisfiable) as exc:  # pragma: no cover - defensive
-        outcome.status, outcome.message = "failed", f"hypothesis: {exc}"
-    outcome.examples = calls["n"]
-    outcome.seconds = time.perf_counter() - start
-    return outcome
+
+def _failed(outcome: Outcome, exc: PropertyFailure, case: Case | None, first: int | None) -> None:
+    outcome.status = "failed"
+    outcome.message = str(exc)
+    outcome.comparisons = exc.comparisons
+    outcome.case = case
+    outcome.examples_to_failure = first
+    if case is not None and not outcome.message.startswith("Case("):
+        outcome.message = f"{case!r}\n{outcome.message}"
+
+
+class _AllDone(Exception):
+    """Every property of a shared search has failed or been skipped."""
 
 
 class _Skip(Exception):
