@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 
-__all__ = ["claim_order", "homes", "run_in_workers", "units"]
+__all__ = ["claim_order", "homes", "property_cost", "run_in_workers", "units"]
 
 #: How often the caller looks for finished units (for the progress display).
 POLL_SECONDS = 0.05
@@ -48,24 +48,59 @@ POLL_SECONDS = 0.05
 UNITS_PER_WORKER = 2
 
 
-def units(families, properties, dtypes, workers: int) -> list[tuple[str, str, tuple]]:
+def units(families, properties, dtypes, workers: int,
+          cost=lambda family, prop, dtype: 1.0) -> list[tuple[str, str, tuple]]:
     """The units ``(family, dtype, properties)``: each family and dtype's properties,
-    split into parts (every part-th property) when there would be fewer than
-    :data:`UNITS_PER_WORKER` units per worker."""
+    split into parts when there would be fewer than :data:`UNITS_PER_WORKER` units
+    per worker. ``cost(family, prop, dtype)`` is a property's expected time (0 when it
+    is skipped); the parts are filled costliest first, each property into the part
+    with the least so far, and keep the report's order of properties."""
     groups = len(families) * len(dtypes)
     parts = max(1, min(len(properties), -(-UNITS_PER_WORKER * workers // groups)))
-    return [(f, d, tuple(properties[k::parts])) for f in families for d in dtypes
-            for k in range(parts)]
+    out = []
+    for f in families:
+        for d in dtypes:
+            loads, members = [0.0] * parts, [set() for _ in range(parts)]
+            for prop in sorted(properties, key=lambda p: -cost(f, p, d)):
+                k = loads.index(min(loads))
+                members[k].add(prop)
+                loads[k] += cost(f, prop, d)
+            out += [(f, d, tuple(p for p in properties if p in m)) for m in members if m]
+    return out
+
+
+def property_cost(implementation):
+    """``cost`` for :func:`units`: :data:`~reference.selection.PROPERTY_COST`, or 0 for a
+    property that will be skipped (its dtype, or a function the module lacks)."""
+    from .families import get_family
+    from .selection import DTYPES, PROPERTY_COST, PROPERTY_DTYPES, PROPERTY_ROLES
+
+    def cost(family: str, prop: str, dtype: str) -> float:
+        if dtype not in PROPERTY_DTYPES.get(prop, DTYPES) \
+                or implementation.missing(get_family(family), PROPERTY_ROLES[prop]):
+            return 0.0
+        return float(PROPERTY_COST[prop])
+
+    return cost
 
 
 def homes(units_, workers: int) -> list[list[tuple[str, str, tuple]]]:
-    """Each worker's home units, in the order it takes them: the families dealt
-    round-robin, the costliest first (the plain RNN last); float64 before float32."""
-    families = list(dict.fromkeys(f for f, _, _ in units_))
-    by_cost = sorted(families, key=lambda f: f == "rnn")
+    """Each worker's home units, in the order it takes them, float64 before float32.
+
+    With at least as many families as workers, the families are dealt
+    round-robin, the costliest first (the plain RNN last): a worker compiles
+    only its own families' programs until it has finished them. With fewer, the
+    units themselves are dealt round-robin, so that every worker gets a share of
+    each dtype (a float64 unit costs more than a float32 one: longer sequences).
+    """
     order = sorted({d for _, d, _ in units_}, key=lambda d: (d != "float64", d))
-    return [[u for d in order for f in by_cost[i::workers] for u in units_
-             if u[0] == f and u[1] == d] for i in range(workers)]
+    by_dtype = [u for d in order for u in units_ if u[1] == d]
+    families = list(dict.fromkeys(f for f, _, _ in units_))
+    if len(families) < workers:
+        return [by_dtype[i::workers] for i in range(workers)]
+    by_cost = sorted(families, key=lambda f: f == "rnn")
+    return [[u for d in order for f in by_cost[i::workers] for u in by_dtype
+             if u[:2] == (f, d)] for i in range(workers)]
 
 
 def claim_order(homes_, index: int) -> list[tuple[str, str, tuple]]:
@@ -76,14 +111,14 @@ def claim_order(homes_, index: int) -> list[tuple[str, str, tuple]]:
 
 
 def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, strict_dtype,
-                   show_output, import_notes, progress):
+                   show_output, implementation, progress):
     """Every unit's checks in ``workers`` processes: the result entries in the
     order of a serial run (family, property, dtype), and the notes of the
     import and of all workers, merged."""
     from .implementation import Note, merge_notes
 
     workers = max(1, min(workers, len(families) * len(properties) * len(dtypes)))
-    plan = units(families, properties, dtypes, workers)
+    plan = units(families, properties, dtypes, workers, property_cost(implementation))
     if progress:
         progress.begin(len(families) * len(properties) * len(dtypes))
     with tempfile.TemporaryDirectory(prefix="rnn-gradcheck-") as folder:
@@ -129,9 +164,11 @@ def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, 
                         not os.path.exists(os.path.join(folder, f"claim-{u}"))
                         for u in range(len(plan))):
                     procs.append(spawn(len(procs)))
-            if all(p.poll() is not None for p in procs):
+            if len(done) + len(split) == len(plan) or all(p.poll() is not None for p in procs):
                 break
             time.sleep(POLL_SECONDS)
+        for proc in procs:  # a worker ends as soon as it has written its last unit
+            proc.wait()
         entries, worker_notes = {}, []
         for u, (family, dtype, props) in enumerate(plan):
             if u in done:
@@ -143,7 +180,7 @@ def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, 
                 why = _death(folder, procs, u, plan)
                 results = [_died(family, prop, dtype, why) for prop in props]
             entries.update(((r["family"], r["property"], r["dtype"]), r) for r in results)
-    notes = merge_notes([n.as_dict() for n in import_notes] + worker_notes)
+    notes = merge_notes([n.as_dict() for n in implementation.notes] + worker_notes)
     results = [entries[f, p, d] for f in families for p in properties for d in dtypes]
     return results, [Note(**n) for n in notes]
 
@@ -228,6 +265,11 @@ def main(folder: str, index: str, workers: str) -> None:
                       task["seed"])
         notes = [n.as_dict() for n in implementation.collected_notes()]
         _write(os.path.join(folder, f"done-{number[unit]}"), {"results": results, "notes": notes})
+    # Nothing is left to say: skip the interpreter's teardown (JAX's takes a few
+    # tenths of a second), which the caller would otherwise wait for.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

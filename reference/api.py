@@ -203,9 +203,10 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
         its seed, examples and selection are reused unless given.
     jobs : int
         Worker processes (default 1: this process). With more, fresh
-        ``python -m reference._worker`` processes share the checks, one
-        (family, property, dtype) at a time (:mod:`reference._worker`); the
-        verdicts are the same. Only an ``impl`` given by path or name can be
+        ``python -m reference._worker`` processes share the checks, a family
+        and dtype's properties at a time (split when there are fewer families
+        and dtypes than workers; :mod:`reference._worker`); the verdicts are
+        the same. Only an ``impl`` given by path or name can be
         loaded in a worker: a module or a mapping is checked in this process.
     progress : optional
         A :class:`reference.render.Progress` (the command line's live bar).
@@ -244,7 +245,7 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
 
         results, notes = run_in_workers(os.fspath(impl), workers, families, properties, dtypes,
                                         examples, seed, bool(strict_dtype), bool(show_output),
-                                        implementation.notes, progress)
+                                        implementation, progress)
     else:
         compilation_cache.enable()
         results = run(implementation, families, properties, dtypes, examples, seed, progress)

@@ -36,7 +36,13 @@ from .implementation import (
     load_implementation,
 )
 from .outputs import TIME_AXES
-from .selection import IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
+from .selection import (
+    DTYPES,
+    IMPLEMENTATION_PROPERTY_NAMES,
+    PROPERTY_DTYPES,
+    PROPERTY_NAMES,
+    PROPERTY_ROLES,
+)
 from .running import (
     call_backward,
     run_backward,
@@ -468,22 +474,25 @@ class Property:
         return impl.unavailable(family, self.roles)
 
 
+def _property(name: str, check: Callable[[Implementation, Case], list],
+              judges: str = "implementation") -> Property:
+    return Property(name, check, PROPERTY_ROLES[name], PROPERTY_DTYPES.get(name, DTYPES), judges)
+
+
 PROPERTIES: dict[str, Property] = {
     p.name: p
     for p in (
-        Property("cell_forward", cell_forward_matches_reference, ("cell_forward",)),
-        Property("forward", forward_matches_reference, ("forward",)),
-        Property("cell_backward", cell_backward_matches_vjp, ("cell_forward", "cell_backward")),
-        Property("backward", backward_matches_vjp, ("forward", "backward")),
-        Property("short_da", shorter_da_matches_vjp, ("forward", "backward")),
-        Property("loss_gradient", loss_gradient_matches_grad,
-                 ("forward", "loss", "loss_backward", "backward")),
-        Property("reference_fd", reference_matches_finite_differences, (), ("float64",), "oracle"),
-        Property("zero_upstream", zero_upstream_gives_zero_gradients, ("backward",)),
-        Property("single_step", single_step_equals_cell,
-                 ("cell_forward", "forward", "cell_backward", "backward")),
-        Property("batch_columns", batch_columns_are_independent, ("forward", "backward")),
-        Property("no_mutation", inputs_are_not_mutated, ("forward",)),
+        _property("cell_forward", cell_forward_matches_reference),
+        _property("forward", forward_matches_reference),
+        _property("cell_backward", cell_backward_matches_vjp),
+        _property("backward", backward_matches_vjp),
+        _property("short_da", shorter_da_matches_vjp),
+        _property("loss_gradient", loss_gradient_matches_grad),
+        _property("reference_fd", reference_matches_finite_differences, "oracle"),
+        _property("zero_upstream", zero_upstream_gives_zero_gradients),
+        _property("single_step", single_step_equals_cell),
+        _property("batch_columns", batch_columns_are_independent),
+        _property("no_mutation", inputs_are_not_mutated),
     )
 }
 

@@ -1,10 +1,12 @@
-"""Run one property over many Hypothesis examples and keep what a report needs.
+"""Run properties over many Hypothesis examples and keep what a report needs.
 
 The pytest suite wraps each property in ``@given`` directly; this runner does
 the same for ``rnn-verify`` and for tests that must *find* a failure (the
-fault catalog): it drives the very same property function, lets Hypothesis
+fault catalog): :func:`search` drives one property function, lets Hypothesis
 shrink a failure to its minimal case, and returns that case, the failure
-message, the number of examples run and the largest error seen per gradient key.
+message, the number of examples run and the largest error seen per gradient
+key. :func:`search_together` gives the same outcomes for several properties of
+one family and dtype from one stream of cases (what ``rnn-verify`` runs).
 """
 
 from __future__ import annotations

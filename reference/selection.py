@@ -8,7 +8,8 @@ import that its registry has exactly these names, in this order.
 
 from __future__ import annotations
 
-__all__ = ["DTYPES", "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_NAMES"]
+__all__ = ["DTYPES", "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_COST",
+           "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_ROLES"]
 
 DTYPES = ("float64", "float32")
 
@@ -22,3 +23,32 @@ ORACLE_PROPERTY_NAMES = ("reference_fd",)
 
 #: What a user's default run checks.
 IMPLEMENTATION_PROPERTY_NAMES = tuple(p for p in PROPERTY_NAMES if p not in ORACLE_PROPERTY_NAMES)
+
+#: The functions of the API (by role) each property calls: it runs on a module
+#: that provides them all, and is skipped otherwise.
+PROPERTY_ROLES = {
+    "cell_forward": ("cell_forward",),
+    "forward": ("forward",),
+    "cell_backward": ("cell_forward", "cell_backward"),
+    "backward": ("forward", "backward"),
+    "short_da": ("forward", "backward"),
+    "loss_gradient": ("forward", "loss", "loss_backward", "backward"),
+    "reference_fd": (),
+    "zero_upstream": ("backward",),
+    "single_step": ("cell_forward", "forward", "cell_backward", "backward"),
+    "batch_columns": ("forward", "backward"),
+    "no_mutation": ("forward",),
+}
+
+#: The dtypes a property runs in, where not every dtype.
+PROPERTY_DTYPES = {"reference_fd": ("float64",)}
+
+#: Rough share of a family's check time each property takes, in percent (measured
+#: with ``manual_rnn`` and a loop-per-step student file, every family: the shares
+#: move by a few points between them). Only used to split a family's properties
+#: evenly between worker processes (:func:`reference._worker.units`).
+PROPERTY_COST = {
+    "cell_forward": 7, "forward": 8, "cell_backward": 8, "backward": 11, "short_da": 11,
+    "loss_gradient": 17, "reference_fd": 80, "zero_upstream": 7, "single_step": 7,
+    "batch_columns": 17, "no_mutation": 9,
+}

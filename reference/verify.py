@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="let what the implementation prints through (by default it is captured "
                     "and summarised once per function)")
     ap.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                    help="worker processes sharing the checks, one (family, property, dtype) at a "
+                    help="worker processes sharing the checks, a family and dtype's properties at a "
                     "time (default: the cores this process may use; 1 runs in this process)")
     ap.add_argument("--no-progress", action="store_true", help="no live progress display")
     return ap
