@@ -63,6 +63,7 @@ __all__ = [
     "ImplementationError",
     "compare_results",
     "load_implementation",
+    "prime_oracle",
 ]
 
 
@@ -103,6 +104,16 @@ ROUNDING_PERTURBATION = 4 * float(np.finfo(np.float64).eps)
 #: implementations, and the padded and unpadded oracle, differ by 5e-7 relative,
 #: and the perturbation moves the oracle by 7e-7 to 1.5e-6 (docs/tolerances.md).
 ROUNDING_NOISE_FACTOR = 10.0
+
+
+def prime_oracle(case: Case) -> None:
+    """Have the oracle compute everything it gives for ``case`` at once, ahead of
+    the properties checking it (:func:`reference.oracle.prime`): one call of each
+    program instead of one per property."""
+    p, x, a0 = _f64(case)
+    f64 = lambda a: a.astype(np.float64)  # noqa: E731
+    oracle.prime(case.family, x, a0, p, f64(case.da), case.labels,
+                 tuple(map(f64, case.states_prev)), tuple(map(f64, case.cell_cotangents)))
 
 
 def rounding_noise(case: Case, evaluate: Callable, reference: dict, draws: int = 2) -> dict:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Found, Unsatisfiable
 
 from .families import Family, get_family
-from .properties import PROPERTIES, Implementation, PropertyFailure, PropertySkipped
+from .properties import PROPERTIES, Implementation, PropertyFailure, PropertySkipped, prime_oracle
 from .strategies import Case, cases, seed_only
 
 __all__ = ["KeyStats", "Outcome", "search", "search_together"]
@@ -180,6 +180,8 @@ def search_together(
     found: dict[str, tuple] = {}  # prop -> (failure, case, example number)
 
     def step(case: Case) -> None:
+        if len(running) > 1:
+            prime_oracle(case)
         for prop in tuple(running):
             outcome = outcomes[prop]
             outcome.examples += 1

@@ -102,10 +102,10 @@ def test_oracle_sequence_equals_scan_of_steps(family, weight_scale, seed):
 def test_bucket_shapes_share_one_program():
     """Shapes inside one bucket reuse the compiled program: no recompilation."""
     oracle.sequence_vjp("rnn", *_args(Dims(2, 3, 2, 2, 3)))
-    before = oracle._sequence_vjp_jit._cache_size()
+    before = oracle._sequence_jit._cache_size()
     for dims in [Dims(1, 1, 1, 1, 1), Dims(5, 4, 3, 6, 7), Dims(8, 8, 8, 8, 8)]:
         oracle.sequence_vjp("rnn", *_args(dims))
-    assert oracle._sequence_vjp_jit._cache_size() == before
+    assert oracle._sequence_jit._cache_size() == before
 
 
 def test_bucket_sizes():
@@ -120,6 +120,63 @@ def test_bucket_sizes():
 def _args(dims):
     c = make_case("rnn", dims)
     return c.x, c.a0, c.parameters, c.da
+
+
+def _all_outputs(family, case):
+    """Every answer of the oracle's cell and sequence programs for ``case``, as copies."""
+    p, x, a0 = case.parameters, case.x, case.a0
+    return [oracle.cell_forward(family, x[:, :, 0], case.states_prev, p),
+            oracle.cell_vjp(family, x[:, :, 0], case.states_prev, p, case.cell_cotangents),
+            oracle.forward(family, x, a0, p),
+            oracle.sequence_vjp(family, x, a0, p, case.da),
+            oracle.loss_and_gradients(family, x, a0, p, case.labels)[1],
+            {"loss": np.array(oracle.loss_and_gradients(family, x, a0, p, case.labels)[0])}]
+
+
+def _clear_memo():
+    for memo in oracle._memo.values():
+        memo.clear()
+
+
+@pytest.mark.parametrize("family", ["rnn", "lstm"])
+def test_remembered_answers_are_the_answers_of_a_fresh_call(family):
+    """The oracle remembers its last calls by the bytes of their inputs: a primed or
+    repeated call gives what a fresh one gives, a call differing in any input (one
+    element of ``da``, of the labels, of a weight) is computed anew, and what a
+    caller does to an answer changes no later answer."""
+    dims = Dims(3, 4, 3, 2, 5)
+    case = make_case(family, dims, seed=3)
+    _clear_memo()
+    fresh = _all_outputs(family, case)
+    _clear_memo()
+    oracle.prime(family, case.x, case.a0, case.parameters, case.da, case.labels,
+                 case.states_prev, case.cell_cotangents)
+    primed = _all_outputs(family, case)
+    for a, b in zip(fresh, primed):
+        assert a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
+    for answer in primed:  # a caller scribbling on its answers
+        for v in answer.values():
+            v[...] = 0.0
+    again = _all_outputs(family, case)
+    for a, b in zip(fresh, again):
+        assert all(np.array_equal(a[k], b[k]) for k in a)
+
+    W = case.family.recurrent_keys[0]
+    da, labels, p = case.da.copy(), case.labels.copy(), dict(case.parameters)
+    da[1, 0, 2] += 1.0
+    labels[0, 1] = (labels[0, 1] + 1) % dims.n_y
+    p[W] = p[W].copy()
+    p[W][0, 0] += 0.5
+    changed = [case.replace(da=da), case.replace(labels=labels), case.replace(parameters=p)]
+    for other in changed:
+        oracle.prime(family, case.x, case.a0, case.parameters, case.da, case.labels,
+                     case.states_prev, case.cell_cotangents)
+        remembered = _all_outputs(family, other)
+        _clear_memo()
+        computed = _all_outputs(family, other)
+        for a, b in zip(computed, remembered):
+            assert all(np.array_equal(a[k], b[k]) for k in a)
+        assert any(not np.array_equal(a[k], b[k]) for a, b in zip(fresh, computed) for k in a)
 
 
 def test_reference_does_not_import_manual_rnn():
