@@ -377,13 +377,16 @@ def _sequence(family, x, a0, parameters, da=None, labels=None, *, pad=True) -> d
     return _remembered("sequence", base, {"da": da, "labels": labels}, compute)
 
 
-def prime(family, x, a0, parameters, da, labels, states_prev, cotangents) -> None:
+def prime(family, x, a0, parameters, da, labels, states_prev, cotangents,
+          programs=("cell", "sequence")) -> None:
     """Compute (and remember) everything the oracle gives for one case, in one call
-    of each program: the cell step (``x[:, :, 0]``, ``states_prev``, ``cotangents``)
-    and the sequence (``x, a0``, ``da``, ``labels``). The functions below then answer
-    those inputs from memory."""
-    _cell(family, np.asarray(x)[:, :, 0], states_prev, parameters, cotangents)
-    _sequence(family, x, a0, parameters, da, labels)
+    of each of ``programs``: the cell step (``x[:, :, 0]``, ``states_prev``,
+    ``cotangents``) and the sequence (``x, a0``, ``da``, ``labels``). The functions
+    below then answer those inputs from memory."""
+    if "cell" in programs:
+        _cell(family, np.asarray(x)[:, :, 0], states_prev, parameters, cotangents)
+    if "sequence" in programs:
+        _sequence(family, x, a0, parameters, da, labels)
 
 
 def cell_forward(family, xt, states_prev, parameters, *, pad=True) -> dict:

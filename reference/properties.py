@@ -41,6 +41,7 @@ from .selection import (
     IMPLEMENTATION_PROPERTY_NAMES,
     PROPERTY_DTYPES,
     PROPERTY_NAMES,
+    PROPERTY_PROGRAMS,
     PROPERTY_ROLES,
 )
 from .running import (
@@ -106,14 +107,18 @@ ROUNDING_PERTURBATION = 4 * float(np.finfo(np.float64).eps)
 ROUNDING_NOISE_FACTOR = 10.0
 
 
-def prime_oracle(case: Case) -> None:
-    """Have the oracle compute everything it gives for ``case`` at once, ahead of
-    the properties checking it (:func:`reference.oracle.prime`): one call of each
-    program instead of one per property."""
+def prime_oracle(case: Case, properties) -> None:
+    """Have the oracle compute what ``properties`` will ask of it for ``case`` at
+    once, ahead of them (:func:`reference.oracle.prime`): one call of each program
+    they use instead of one per property."""
+    programs = {g for prop in properties for g in PROPERTY_PROGRAMS.get(prop, ())}
+    if not programs:
+        return
     p, x, a0 = _f64(case)
     f64 = lambda a: a.astype(np.float64)  # noqa: E731
     oracle.prime(case.family, x, a0, p, f64(case.da), case.labels,
-                 tuple(map(f64, case.states_prev)), tuple(map(f64, case.cell_cotangents)))
+                 tuple(map(f64, case.states_prev)), tuple(map(f64, case.cell_cotangents)),
+                 programs)
 
 
 def rounding_noise(case: Case, evaluate: Callable, reference: dict, draws: int = 2) -> dict:

@@ -181,7 +181,7 @@ def search_together(
 
     def step(case: Case) -> None:
         if len(running) > 1:
-            prime_oracle(case)
+            prime_oracle(case, running)
         for prop in tuple(running):
             outcome = outcomes[prop]
             outcome.examples += 1

@@ -9,7 +9,7 @@ import that its registry has exactly these names, in this order.
 from __future__ import annotations
 
 __all__ = ["DTYPES", "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_COST",
-           "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_ROLES"]
+           "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_PROGRAMS", "PROPERTY_ROLES"]
 
 DTYPES = ("float64", "float32")
 
@@ -38,6 +38,14 @@ PROPERTY_ROLES = {
     "single_step": ("cell_forward", "forward", "cell_backward", "backward"),
     "batch_columns": ("forward", "backward"),
     "no_mutation": ("forward",),
+}
+
+#: The oracle's programs each property asks (``reference.oracle``: ``cell``, one cell
+#: step; ``sequence``, the whole sequence): what a case is primed with before they run.
+PROPERTY_PROGRAMS = {
+    "cell_forward": ("cell",), "forward": ("sequence",), "cell_backward": ("cell",),
+    "backward": ("sequence",), "short_da": ("sequence",), "loss_gradient": ("sequence",),
+    "reference_fd": ("cell", "sequence"),
 }
 
 #: The dtypes a property runs in, where not every dtype.
