@@ -319,6 +319,10 @@ def _key(*arrays) -> tuple:
     return tuple((a.dtype.str, a.shape, a.tobytes()) for a in map(np.asarray, arrays))
 
 
+def _copy(v):
+    return tuple(np.array(a) for a in v) if isinstance(v, tuple) else np.array(v)
+
+
 def _remembered(program: str, base: tuple, asked: dict, compute):
     """The remembered call of ``program`` on inputs ``base`` whose optional inputs
     match ``asked`` (``name -> array or None``; ``None`` matches anything), or a new
@@ -330,8 +334,8 @@ def _remembered(program: str, base: tuple, asked: dict, compute):
     if entry is not None and all(w is None or w == entry["keys"][k] for k, w in wanted.items()):
         memo.move_to_end(base)
         return entry
-    inputs = {k: v if v is not None else (entry["inputs"][k] if entry else None)
-              for k, v in asked.items()}
+    inputs = {k: _copy(v) if v is not None else (entry["inputs"][k] if entry else None)
+              for k, v in asked.items()}  # copies: the caller may write into its arrays later
     keys = {k: wanted[k] if wanted[k] is not None else (entry["keys"][k] if entry else None)
             for k in asked}
     entry = {"inputs": inputs, "keys": keys, **compute(**inputs)}

@@ -179,6 +179,22 @@ def test_remembered_answers_are_the_answers_of_a_fresh_call(family):
         assert any(not np.array_equal(a[k], b[k]) for a, b in zip(fresh, computed) for k in a)
 
 
+def test_a_remembered_input_is_the_callers_value_at_the_call():
+    """The oracle keeps what it was given, not the caller's array: a ``da`` written
+    into after the call is not what a later call that reuses it computes with."""
+    case = make_case("rnn", Dims(3, 4, 3, 2, 5), seed=4)
+    p, x, a0 = case.parameters, case.x, case.a0
+    _clear_memo()
+    expected = oracle.sequence_vjp("rnn", x, a0, p, case.da)
+    da = case.da.copy()
+    oracle.prime("rnn", x, a0, p, da, case.labels, case.states_prev, case.cell_cotangents)
+    da[...] = 0.0  # the caller reuses its buffer
+    other = (case.labels + 1) % case.dims.n_y
+    oracle.loss_and_gradients("rnn", x, a0, p, other)  # recomputed with the remembered da
+    got = oracle.sequence_vjp("rnn", x, a0, p, case.da)
+    assert all(np.array_equal(got[k], expected[k]) for k in expected)
+
+
 def test_reference_does_not_import_manual_rnn():
     code = "import reference.oracle, reference.model, sys; print('manual_rnn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
