@@ -73,11 +73,10 @@ def property_cost(implementation):
     """``cost`` for :func:`units`: :data:`~reference.selection.PROPERTY_COST`, or 0 for a
     property that will be skipped (its dtype, or a function the module lacks)."""
     from .families import get_family
-    from .selection import DTYPES, PROPERTY_COST, PROPERTY_DTYPES, PROPERTY_ROLES
+    from .selection import PROPERTY_COST, skip_reason
 
     def cost(family: str, prop: str, dtype: str) -> float:
-        if dtype not in PROPERTY_DTYPES.get(prop, DTYPES) \
-                or implementation.missing(get_family(family), PROPERTY_ROLES[prop]):
+        if skip_reason(prop, implementation, get_family(family), dtype):
             return 0.0
         return float(PROPERTY_COST[prop])
 
@@ -117,10 +116,11 @@ def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, 
     import and of all workers, merged."""
     from .implementation import Note, merge_notes
 
-    workers = max(1, min(workers, len(families) * len(properties) * len(dtypes)))
+    checks = len(families) * len(properties) * len(dtypes)
+    workers = max(1, min(workers, checks))
     plan = units(families, properties, dtypes, workers, property_cost(implementation))
     if progress:
-        progress.begin(len(families) * len(properties) * len(dtypes))
+        progress.begin(checks)
     with tempfile.TemporaryDirectory(prefix="rnn-gradcheck-") as folder:
         _write(os.path.join(folder, "task"), {
             "spec": spec, "units": plan, "homes": homes(plan, workers),

@@ -43,6 +43,7 @@ from .selection import (
     PROPERTY_NAMES,
     PROPERTY_PROGRAMS,
     PROPERTY_ROLES,
+    skip_reason,
 )
 from .running import (
     call_backward,
@@ -482,12 +483,10 @@ class Property:
         """Why this property does not run on ``impl``'s ``family`` in ``dtype``, or ``None``.
 
         The one decision ``rnn-verify`` (:func:`reference.runner.search`) and the
-        pytest suite both ask before drawing a case: the property runs in other
-        dtypes only, or the module lacks a function of :attr:`roles`.
+        pytest suite both ask before drawing a case
+        (:func:`reference.selection.skip_reason`).
         """
-        if dtype not in self.dtypes:
-            return f"{self.name} runs in {', '.join(self.dtypes)} only"
-        return impl.unavailable(family, self.roles)
+        return skip_reason(self.name, impl, family, dtype)
 
 
 def _property(name: str, check: Callable[[Implementation, Case], list],

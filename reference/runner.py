@@ -65,6 +65,12 @@ class Outcome:
     def failed(self) -> bool:
         return self.status == "failed"
 
+    def record(self, comparisons, case: Case) -> None:
+        """Add one passing example's comparisons to the per-key statistics."""
+        for c in comparisons:
+            key = (c.function, c.key)
+            self.stats.setdefault(key, KeyStats(c.function, c.key)).add(c, case)
+
 
 def search(
     impl: Implementation,
@@ -109,9 +115,7 @@ def search(
             if calls["first_failure"] is None:
                 calls["first_failure"] = calls["n"]
             raise
-        for c in comparisons:
-            key = (c.function, c.key)
-            outcome.stats.setdefault(key, KeyStats(c.function, c.key)).add(c, case)
+        outcome.record(comparisons, case)
 
     start = time.perf_counter()
     try:
@@ -200,9 +204,7 @@ def search_together(
                 outcome.seconds += time.perf_counter() - began
                 if on_example is not None:
                     on_example(prop)
-            for c in comparisons:
-                key = (c.function, c.key)
-                outcome.stats.setdefault(key, KeyStats(c.function, c.key)).add(c, case)
+            outcome.record(comparisons, case)
         if not running:
             raise _AllDone
 

@@ -9,7 +9,8 @@ import that its registry has exactly these names, in this order.
 from __future__ import annotations
 
 __all__ = ["DTYPES", "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_COST",
-           "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_PROGRAMS", "PROPERTY_ROLES"]
+           "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_PROGRAMS", "PROPERTY_ROLES",
+           "skip_reason"]
 
 DTYPES = ("float64", "float32")
 
@@ -60,3 +61,15 @@ PROPERTY_COST = {
     "loss_gradient": 17, "reference_fd": 80, "zero_upstream": 7, "single_step": 7,
     "batch_columns": 17, "no_mutation": 9,
 }
+
+
+def skip_reason(prop: str, implementation, family, dtype: str) -> str | None:
+    """Why property ``prop`` does not run on ``implementation``'s ``family`` (a
+    :class:`~reference.families.Family`) in ``dtype``, or ``None``: it runs in other
+    dtypes only, or the module lacks a function of its roles. The one decision
+    every way in asks before drawing a case (and the workers' split, to count a
+    skipped property as free)."""
+    dtypes = PROPERTY_DTYPES.get(prop, DTYPES)
+    if dtype not in dtypes:
+        return f"{prop} runs in {', '.join(dtypes)} only"
+    return implementation.unavailable(family, PROPERTY_ROLES[prop])
