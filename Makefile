@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## make test: the whole suite on both cores (profile from HYPOTHESIS_PROFILE; `ci` when CI is set).
+## make test: the whole suite on both cores (profile from HYPOTHESIS_PROFILE; `ci` when CI is set;
+## loadfile keeps the plugin's suite in one worker, where each family and dtype shares its cases).
 test: $(STAMP)
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## make verify: the main job, rnn-verify on manual_rnn, checked against the shipped baseline.
 verify: $(STAMP)

@@ -263,6 +263,14 @@ def measure(args, before: Tree, after: Tree, scratch: Path) -> None:
 # --- the test suite ------------------------------------------------------------------
 
 
+def make_test_args(tree: Tree) -> list[str]:
+    """The pytest arguments of the tree's own ``make test`` recipe (``-n 2`` and its
+    ``--dist``), so that each suite runs as its own ``make test`` does."""
+    recipe = (tree.root / "Makefile").read_text().split("\ntest:", 1)[1].splitlines()[1]
+    args = recipe.split("-m pytest", 1)[1].split()
+    return [a for a in args if not a.startswith("$(")]
+
+
 def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
     """``make test`` (``pytest -n 2``, CI=true, cold caches), before and after, interleaved."""
     def job(tree: Tree, addopts: str):
@@ -272,7 +280,7 @@ def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
             env = tree.env(cache)
             env.update(CI="true", JAX_COMPILATION_CACHE_DIR=str(Path(cache) / "jax"),
                        PYTEST_ADDOPTS=addopts)
-            cmd = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"]
+            cmd = [sys.executable, "-m", "pytest", *make_test_args(tree), "-q", "-p", "no:cacheprovider"]
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, cwd=tree.root, env=env, capture_output=True, text=True)
             seconds = time.perf_counter() - t0

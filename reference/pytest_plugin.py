@@ -39,6 +39,7 @@ import pytest
 SUITE_MODULE = "reference.pytest_suite"
 MARKER = "rnn_gradcheck"
 _NOTE = "rnn_gradcheck_note"
+_DIST = "rnn_gradcheck_dist"
 _DTYPES = ("float64", "float32")
 
 
@@ -130,6 +131,28 @@ def pytest_configure(config):
         compilation_cache.enable()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the controller: tell each worker how the tests are split
+    (a worker's own ``--dist`` reads "no"), for :func:`whole_groups`."""
+    node.workerinput[_DIST] = node.config.getoption("dist", "no")
+
+
+def whole_groups(item) -> bool:
+    """Whether all of a family and dtype's tests run in the process running ``item``.
+
+    True outside pytest-xdist, and under it when tests are split by file or
+    scope (``--dist loadfile`` or ``loadscope``: the suite's module goes whole to
+    one worker) or by ``xdist_group`` where pytest-xdist honours it (the group's
+    name then ends the test's id; pytest-xdist 3.8 does not mark them under
+    pytest 9.2)."""
+    workerinput = getattr(item.config, "workerinput", None)
+    if workerinput is None:
+        return True
+    dist = workerinput.get(_DIST)
+    return dist in ("loadfile", "loadscope") or (dist == "loadgroup" and "@rnn-gradcheck-" in item.nodeid)
+
+
 def pytest_report_header(config):
     if not active(config):
         return None
@@ -187,8 +210,13 @@ def pytest_generate_tests(metafunc):
     opts = options(metafunc.config)
     props = list(PROPERTY_NAMES if opts.check_oracle else IMPLEMENTATION_PROPERTY_NAMES)
     combos = [(p, f, d) for p in props for f in (opts.families or FAMILIES) for d in opts.dtypes]
-    metafunc.parametrize(("rnn_property", "rnn_family", "rnn_dtype"), combos,
-                         ids=[f"{f}-{p}-{d}" for p, f, d in combos])
+    # A family and dtype's tests share one search of cases when they run in one
+    # process: under pytest-xdist, ``--dist loadgroup`` sends each group to one worker.
+    grouped = metafunc.config.pluginmanager.hasplugin("xdist")
+    metafunc.parametrize(("rnn_property", "rnn_family", "rnn_dtype"), [
+        pytest.param(p, f, d, id=f"{f}-{p}-{d}",
+                     marks=[pytest.mark.xdist_group(f"rnn-gradcheck-{f}-{d}")] if grouped else [])
+        for p, f, d in combos])
 
 
 _IMPLEMENTATIONS: list = []

@@ -18,15 +18,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import unittest
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import Phase, given, settings
 
 from . import oracle
 from .families import FAMILIES
 from .profiles import suite_settings
-from .properties import PROPERTIES, PropertySkipped, compare_results
+from .pytest_plugin import whole_groups
+from .properties import PROPERTIES, PropertyFailure, PropertySkipped, compare_results
+from .runner import search_together
 from .running import run_cell_backward, run_cell_forward
 from .strategies import Dims, cases, make_case, seed_only
 
@@ -40,19 +43,38 @@ RATIO_LOG = os.environ.get("RNN_GRADCHECK_RATIO_LOG")
 LSTM, GRU, GRU_AFTER = FAMILIES["lstm"], FAMILIES["gru"], FAMILIES["gru_reset_after"]
 
 
-def test_property(rnn_impl, rnn_property, rnn_family, rnn_dtype):
+def test_property(request, rnn_impl, rnn_property, rnn_family, rnn_dtype):
     """One property of one family in one dtype, over the profile's examples."""
     p, fam = PROPERTIES[rnn_property], FAMILIES[rnn_family]
     reason = p.skip_reason(rnn_impl, fam, rnn_dtype)
     if reason:
         pytest.skip(reason)
+    shared = _shared_outcome(request, rnn_impl, rnn_property, rnn_family, rnn_dtype)
+    if shared is not None and shared.status == "passed" and not _replays_a_saved_failure(
+            p, rnn_impl, fam, rnn_dtype):
+        _log_ratio(rnn_property, rnn_family, rnn_dtype, shared.examples, shared.max_ratio,
+                   shared.worst or None)
+        return
+    # Alone: no shared search ran, or it found a failure (searched again here,
+    # so that Hypothesis shrinks it, saves it and prints how to replay it).
     seen = {"examples": 0, "max_ratio": 0.0, "worst": None}
+    with seed_only():
+        _property_test(p, rnn_impl, fam, rnn_dtype, seen, SETTINGS)()
+    if shared is not None and shared.failed:
+        raise PropertyFailure(
+            f"{shared.message}\n(found on example {shared.examples_to_failure} of the cases "
+            f"{rnn_family} {rnn_dtype}'s properties shared, not shrunk: this test's own search "
+            "of other cases passed)", shared.comparisons)
+    _log_ratio(rnn_property, rnn_family, rnn_dtype, **seen)
 
-    @SETTINGS
-    @given(case=cases(fam, dtype=rnn_dtype))
+
+def _property_test(p, impl, fam, dtype, seen: dict, test_settings):
+    """The Hypothesis test of property ``p``, counting its examples and largest ratio
+    in ``seen``. One function for every test, so one example-database key."""
+
     def check(case):
         try:
-            comparisons = p.check(rnn_impl, case)
+            comparisons = p.check(impl, case)
         except PropertySkipped as exc:
             pytest.skip(str(exc))
         seen["examples"] += 1
@@ -60,12 +82,76 @@ def test_property(rnn_impl, rnn_property, rnn_family, rnn_dtype):
             if c.ratio >= seen["max_ratio"]:
                 seen.update(max_ratio=c.ratio, worst=f"{c.function}[{c.key}] {case!r}")
 
-    with seed_only():
-        check()
+    return test_settings(given(case=cases(fam, dtype=dtype))(check))
+
+
+#: Outcomes of the shared searches, by (family, dtype): {property: Outcome}.
+_SHARED: dict[tuple[str, str], dict] = {}
+
+
+def _shared_outcome(request, impl, prop: str, family: str, dtype: str):
+    """``prop``'s outcome in one search shared by the (family, dtype)'s tests of this
+    run, or None when they do not all run in this process.
+
+    One Hypothesis search checks each case with every property, as ``rnn-verify``
+    does (:func:`reference.runner.search_together`): the cases are drawn, built
+    and sent to the oracle once, not once per property. Under pytest-xdist only
+    only some splits keep a family and dtype's tests in one worker
+    (:func:`reference.pytest_plugin.whole_groups`); with any other, each test
+    searches alone.
+    """
+    config = request.config
+    if not whole_groups(request.node):
+        return None
+    key = (family, dtype)
+    if key not in _SHARED:
+        props = [item.callspec.params["rnn_property"] for item in request.session.items
+                 if getattr(item, "originalname", None) == "test_property"
+                 and item.callspec.params.get("rnn_family") == family
+                 and item.callspec.params.get("rnn_dtype") == dtype]
+        _SHARED[key] = {}
+        if len(props) > 1:
+            outcomes = search_together(
+                impl, props, family, dtype, max_examples=SETTINGS.max_examples,
+                derandomize=SETTINGS.derandomize, seed=_hypothesis_seed(config),
+                confirm=False)
+            _SHARED[key] = {o.prop: o for o in outcomes}
+    return _SHARED[key].get(prop)
+
+
+def _hypothesis_seed(config):
+    seed = config.getoption("hypothesis_seed", None)
+    try:
+        return int(seed) if seed is not None else None
+    except ValueError:
+        return None
+
+
+def _replays_a_saved_failure(p, impl, fam, dtype) -> bool:
+    """Whether Hypothesis's example database holds a case that fails ``p`` now.
+
+    A failure this suite found is saved under its test's key and replayed first
+    by the next run; the shared search draws fresh cases, so before a shared
+    pass counts, the saved cases are replayed (and nothing else drawn)."""
+    if SETTINGS.database is None or SETTINGS.derandomize:
+        return False
+    only_saved = settings(SETTINGS, phases=[Phase.explicit, Phase.reuse])
+    try:
+        with seed_only():
+            _property_test(p, impl, fam, dtype, {"examples": 0, "max_ratio": 0.0}, only_saved)()
+    except unittest.SkipTest:  # nothing saved
+        return False
+    except Exception:  # a saved case fails: the test's own search replays and reports it
+        return True
+    return False
+
+
+def _log_ratio(prop: str, family: str, dtype: str, examples: int, max_ratio: float, worst) -> None:
     if RATIO_LOG:
         with open(RATIO_LOG, "a") as log:
-            log.write(json.dumps({"property": rnn_property, "family": rnn_family,
-                                  "dtype": rnn_dtype, **seen}) + "\n")
+            log.write(json.dumps({"property": prop, "family": family, "dtype": dtype,
+                                  "examples": examples, "max_ratio": max_ratio,
+                                  "worst": worst}) + "\n")
 
 
 # --- the gated cells ----------------------------------------------------------

@@ -60,6 +60,8 @@ class Outcome:
     comparisons: list = field(default_factory=list)
     stats: dict[tuple[str, str], KeyStats] = field(default_factory=dict)
     examples_to_failure: int | None = None
+    max_ratio: float = 0.0  # the largest error-to-tolerance ratio over passing examples
+    worst: str = ""  # where it was seen: "function[key] Case(...)"
 
     @property
     def failed(self) -> bool:
@@ -70,6 +72,8 @@ class Outcome:
         for c in comparisons:
             key = (c.function, c.key)
             self.stats.setdefault(key, KeyStats(c.function, c.key)).add(c, case)
+            if c.ratio >= self.max_ratio:
+                self.max_ratio, self.worst = c.ratio, f"{c.function}[{c.key}] {case!r}"
 
 
 def search(
@@ -141,6 +145,7 @@ def search_together(
     seed: int | None = None,
     derandomize: bool = False,
     shrink: bool = True,
+    confirm: bool = True,
     on_example=None,
 ) -> list[Outcome]:
     """:func:`search` of every property of ``props``, on one stream of cases.
@@ -159,7 +164,10 @@ def search_together(
     searched again alone, which finds the same first failure and shrinks it.
     Should that second search not fail (the implementation answers the same
     inputs differently from one call to the next), the failure of the shared
-    search is reported as it was found, unshrunk, and says so.
+    search is reported as it was found, unshrunk, and says so. With
+    ``confirm=False`` there is no second search: a failure is reported as the
+    shared search found it, for a caller that searches it again its own way
+    (the pytest suite, whose own search replays and saves failures).
 
     ``on_example`` (optional) is called with the property's name after each
     of its examples. Returns the outcomes in the order of ``props``.
@@ -220,6 +228,9 @@ def search_together(
     for o in ran:
         o.seconds += overhead * o.examples / total
     for prop, (exc, case, number) in found.items():
+        if not confirm:
+            _failed(outcomes[prop], exc, case, number)
+            continue
         alone = search(impl, prop, fam, dtype, max_examples=max_examples, seed=seed,
                        derandomize=derandomize, shrink=shrink)
         if not alone.failed:  # not reproduced: report what the shared search saw
