@@ -89,14 +89,21 @@ def homes(units_, workers: int) -> list[list[tuple[str, str, tuple]]]:
     With at least as many families as workers, the families are dealt
     round-robin, the costliest first (the plain RNN last): a worker compiles
     only its own families' programs until it has finished them. With fewer, the
-    units themselves are dealt round-robin, so that every worker gets a share of
+    units themselves are dealt back and forth, so that every worker gets a share of
     each dtype (a float64 unit costs more than a float32 one: longer sequences).
     """
     order = sorted({d for _, d, _ in units_}, key=lambda d: (d != "float64", d))
     by_dtype = [u for d in order for u in units_ if u[1] == d]
     families = list(dict.fromkeys(f for f, _, _ in units_))
     if len(families) < workers:
-        return [by_dtype[i::workers] for i in range(workers)]
+        # Dealt back and forth (0, 1, 1, 0, ...): :func:`units` puts each dtype's
+        # costliest property in its first part, so dealing in one direction would
+        # give the first worker every dtype's heavier part.
+        dealt = [[] for _ in range(workers)]
+        for i, unit in enumerate(by_dtype):
+            turn, k = divmod(i, workers)
+            dealt[k if turn % 2 == 0 else workers - 1 - k].append(unit)
+        return dealt
     by_cost = sorted(families, key=lambda f: f == "rnn")
     return [[u for d in order for f in by_cost[i::workers] for u in by_dtype
              if u[:2] == (f, d)] for i in range(workers)]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import types
+from pathlib import Path
 
 import pytest
 
 import manual_rnn
 from reference._worker import claim_order, homes, property_cost, units
-from reference.implementation import Implementation
+from reference.implementation import Implementation, load_implementation
 from reference.selection import DTYPES, IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
 
 FAMILIES = ["rnn", "lstm", "gru", "gru_reset_after"]
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 @pytest.mark.parametrize("families", [FAMILIES, ["rnn"], ["lstm", "rnn"]])
@@ -44,6 +46,18 @@ def test_one_family_is_split_evenly_and_each_worker_gets_both_dtypes():
     assert len(plan) == 4
     dealt = homes(plan, 2)
     assert [{d for _, d, _ in home} for home in dealt] == [set(DTYPES)] * 2
+
+
+@pytest.mark.parametrize("module", ["manual_rnn", "seed_rnn_fixed"])
+def test_one_family_is_dealt_evenly(module):
+    """Each worker's home carries half the estimated cost: the heavier part of one
+    dtype goes with the lighter part of the other."""
+    impl = Implementation(manual_rnn) if module == "manual_rnn" else Implementation(
+        load_implementation(CORPUS / f"{module}.py"))
+    cost = property_cost(impl)
+    plan = units(["rnn"], list(IMPLEMENTATION_PROPERTY_NAMES), list(DTYPES), 2, cost)
+    loads = [sum(cost(f, p, d) for f, d, props in home for p in props) for home in homes(plan, 2)]
+    assert abs(loads[0] - loads[1]) <= 0.01 * sum(loads), loads
 
 
 def test_properties_that_will_be_skipped_weigh_nothing_in_the_split():
