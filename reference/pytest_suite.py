@@ -85,8 +85,8 @@ def _property_test(p, impl, fam, dtype, seen: dict, test_settings):
     return test_settings(given(case=cases(fam, dtype=dtype))(check))
 
 
-#: Outcomes of the shared searches, by (family, dtype): {property: Outcome}.
-_SHARED: dict[tuple[str, str], dict] = {}
+#: The session's outcomes of the shared searches, by (family, dtype): {property: Outcome}.
+_SHARED = pytest.StashKey[dict]()
 
 
 def _shared_outcome(request, impl, prop: str, family: str, dtype: str):
@@ -103,20 +103,21 @@ def _shared_outcome(request, impl, prop: str, family: str, dtype: str):
     config = request.config
     if not whole_groups(request.node):
         return None
+    shared = request.session.stash.setdefault(_SHARED, {})  # this session's implementation only
     key = (family, dtype)
-    if key not in _SHARED:
-        props = [item.callspec.params["rnn_property"] for item in request.session.items
-                 if getattr(item, "originalname", None) == "test_property"
-                 and item.callspec.params.get("rnn_family") == family
-                 and item.callspec.params.get("rnn_dtype") == dtype]
-        _SHARED[key] = {}
+    if key not in shared:
+        params = [getattr(getattr(item, "callspec", None), "params", {})
+                  for item in request.session.items]
+        props = [p["rnn_property"] for p in params if "rnn_property" in p
+                 and p.get("rnn_family") == family and p.get("rnn_dtype") == dtype]
+        shared[key] = {}
         if len(props) > 1:
             outcomes = search_together(
                 impl, props, family, dtype, max_examples=SETTINGS.max_examples,
                 derandomize=SETTINGS.derandomize, seed=_hypothesis_seed(config),
                 confirm=False)
-            _SHARED[key] = {o.prop: o for o in outcomes}
-    return _SHARED[key].get(prop)
+            shared[key] = {o.prop: o for o in outcomes}
+    return shared[key].get(prop)
 
 
 def _hypothesis_seed(config):

@@ -3,6 +3,10 @@ lose nothing of a search of their own (failures shrunk, saved and replayed)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import types
 
 import pytest
@@ -13,9 +17,10 @@ import manual_rnn
 from reference import pytest_suite
 from reference.families import FAMILIES
 from reference.properties import PROPERTIES, Implementation, PropertyFailure
-from tests.users.test_plugin import CORPUS, NARROW, _pytest, _user_repo
+from tests.users.test_plugin import CORPUS, NARROW, ROOT, _pytest, _user_repo
 
 RNN = FAMILIES["rnn"]
+FAULTS = ROOT / "tests" / "faults"
 
 
 def _wrong_dwaa(module_name: str):
@@ -73,3 +78,25 @@ def test_a_failure_of_the_shared_search_fails_its_test_even_when_not_found_again
     assert proc.returncode == 1 and len(failed) == 1, proc.stdout
     assert "dWaa" in proc.stdout and "this test's own search of other cases passed" in proc.stdout
     assert "Case(rnn" in proc.stdout
+
+
+TWO_SESSIONS = '''
+import sys
+import pytest
+
+codes = [int(pytest.main(["-q", "-p", "no:cacheprovider", "--rnn-impl", path, *sys.argv[2:]]))
+         for path in sys.argv[1].split(",")]
+print("EXIT CODES", codes)
+'''
+
+
+def test_a_second_session_in_one_process_checks_its_own_implementation(tmp_path):
+    """A notebook's kernel running the suite twice, fixed file then broken file:
+    the shared outcomes belong to one session, never reused by the next."""
+    repo = _user_repo(tmp_path, CORPUS / "seed_rnn_fixed.py")
+    shutil.copy(FAULTS / "seed_rnn.py", repo / "broken_rnn.py")
+    (repo / "run_twice.py").write_text(TWO_SESSIONS)
+    proc = subprocess.run([sys.executable, "run_twice.py", "my_rnn.py,broken_rnn.py", *NARROW,
+                           "-k", "test_property and backward"], cwd=repo, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "CI": "true"})
+    assert "EXIT CODES [0, 1]" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
