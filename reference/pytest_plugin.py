@@ -211,7 +211,8 @@ def pytest_generate_tests(metafunc):
     props = list(PROPERTY_NAMES if opts.check_oracle else IMPLEMENTATION_PROPERTY_NAMES)
     combos = [(p, f, d) for p in props for f in (opts.families or FAMILIES) for d in opts.dtypes]
     # A family and dtype's tests share one search of cases when they run in one
-    # process: under pytest-xdist, ``--dist loadgroup`` sends each group to one worker.
+    # process: under pytest-xdist, ``--dist loadgroup`` sends each group to one
+    # worker, where pytest-xdist honours the marks (see whole_groups).
     grouped = metafunc.config.pluginmanager.hasplugin("xdist")
     metafunc.parametrize(("rnn_property", "rnn_family", "rnn_dtype"), [
         pytest.param(p, f, d, id=f"{f}-{p}-{d}",

@@ -95,7 +95,7 @@ def _shared_outcome(request, impl, prop: str, family: str, dtype: str):
 
     One Hypothesis search checks each case with every property, as ``rnn-verify``
     does (:func:`reference.runner.search_together`): the cases are drawn, built
-    and sent to the oracle once, not once per property. Under pytest-xdist only
+    and sent to the oracle once, not once per property. Under pytest-xdist,
     only some splits keep a family and dtype's tests in one worker
     (:func:`reference.pytest_plugin.whole_groups`); with any other, each test
     searches alone.
