@@ -29,7 +29,7 @@ from .families import FAMILIES
 from .profiles import suite_settings
 from .pytest_plugin import whole_groups
 from .properties import PROPERTIES, PropertyFailure, PropertySkipped, compare_results
-from .runner import search_together
+from .runner import Outcome, search_together
 from .running import run_cell_backward, run_cell_forward
 from .strategies import Dims, cases, make_case, seed_only
 
@@ -52,35 +52,32 @@ def test_property(request, rnn_impl, rnn_property, rnn_family, rnn_dtype):
     shared = _shared_outcome(request, rnn_impl, rnn_property, rnn_family, rnn_dtype)
     if shared is not None and shared.status == "passed" and not _replays_a_saved_failure(
             p, rnn_impl, fam, rnn_dtype):
-        _log_ratio(rnn_property, rnn_family, rnn_dtype, shared.examples, shared.max_ratio,
-                   shared.worst or None)
+        _log_ratio(shared)
         return
     # Alone: no shared search ran, or it found a failure (searched again here,
     # so that Hypothesis shrinks it, saves it and prints how to replay it).
-    seen = {"examples": 0, "max_ratio": 0.0, "worst": None}
+    alone = Outcome(prop=rnn_property, family=rnn_family, dtype=rnn_dtype, status="passed")
     with seed_only():
-        _property_test(p, rnn_impl, fam, rnn_dtype, seen, SETTINGS)()
+        _property_test(p, rnn_impl, fam, rnn_dtype, alone, SETTINGS)()
     if shared is not None and shared.failed:
         raise PropertyFailure(
             f"{shared.message}\n(found on example {shared.examples_to_failure} of the cases "
             f"{rnn_family} {rnn_dtype}'s properties shared, not shrunk: this test's own search "
             "of other cases passed)", shared.comparisons)
-    _log_ratio(rnn_property, rnn_family, rnn_dtype, **seen)
+    _log_ratio(alone)
 
 
-def _property_test(p, impl, fam, dtype, seen: dict, test_settings):
-    """The Hypothesis test of property ``p``, counting its examples and largest ratio
-    in ``seen``. One function for every test, so one example-database key."""
+def _property_test(p, impl, fam, dtype, outcome: Outcome, test_settings):
+    """The Hypothesis test of property ``p``, counting its examples and largest errors
+    in ``outcome``. One function for every test, so one example-database key."""
 
     def check(case):
         try:
             comparisons = p.check(impl, case)
         except PropertySkipped as exc:
             pytest.skip(str(exc))
-        seen["examples"] += 1
-        for c in comparisons:
-            if c.ratio >= seen["max_ratio"]:
-                seen.update(max_ratio=c.ratio, worst=f"{c.function}[{c.key}] {case!r}")
+        outcome.examples += 1
+        outcome.record(comparisons, case)
 
     return test_settings(given(case=cases(fam, dtype=dtype))(check))
 
@@ -139,7 +136,8 @@ def _replays_a_saved_failure(p, impl, fam, dtype) -> bool:
     only_saved = settings(SETTINGS, phases=[Phase.explicit, Phase.reuse])
     try:
         with seed_only():
-            _property_test(p, impl, fam, dtype, {"examples": 0, "max_ratio": 0.0}, only_saved)()
+            replayed = Outcome(prop=p.name, family=fam.name, dtype=dtype, status="passed")
+            _property_test(p, impl, fam, dtype, replayed, only_saved)()
     except unittest.SkipTest:  # nothing saved
         return False
     except Exception:  # a saved case fails: the test's own search replays and reports it
@@ -147,12 +145,13 @@ def _replays_a_saved_failure(p, impl, fam, dtype) -> bool:
     return False
 
 
-def _log_ratio(prop: str, family: str, dtype: str, examples: int, max_ratio: float, worst) -> None:
+def _log_ratio(outcome: Outcome) -> None:
     if RATIO_LOG:
         with open(RATIO_LOG, "a") as log:
-            log.write(json.dumps({"property": prop, "family": family, "dtype": dtype,
-                                  "examples": examples, "max_ratio": max_ratio,
-                                  "worst": worst}) + "\n")
+            log.write(json.dumps({"property": outcome.prop, "family": outcome.family,
+                                  "dtype": outcome.dtype, "examples": outcome.examples,
+                                  "max_ratio": outcome.max_ratio,
+                                  "worst": outcome.worst or None}) + "\n")
 
 
 # --- the gated cells ----------------------------------------------------------
