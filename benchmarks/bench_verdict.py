@@ -38,7 +38,10 @@ run of a minute or two (its figures are not measurements).
 
 ``--suite`` instead times the test suite, ``python -m pytest -n 2 -q`` with
 ``CI=true`` (``make test``), of the before tree against this one, interleaved,
-each run on empty compilation caches (as on CI): target this tree <= 0.7x. The
+each run on empty compilation caches (as on CI; with ``--warm``, each tree keeps
+its cache folder, filled by one untimed run, as a developer's next run does;
+JAX's own ``JAX_COMPILATION_CACHE_DIR`` is set for the before tree too): target
+this tree <= 0.7x. The
 before tree runs from its folder with its own ``pyproject.toml`` and
 ``conftest.py``, and with this tree's pytest plugin switched off
 (``PYTEST_ADDOPTS=-p no:rnn_gradcheck``, which reaches the pytest processes
@@ -53,7 +56,7 @@ functions and of the calls into a package (see :func:`profile_groups`).
     python benchmarks/bench_verdict.py [--rounds 3] [--examples-verdict 20] [--long 500] [--short 100]
     python benchmarks/bench_verdict.py --quick
     python benchmarks/bench_verdict.py --profile
-    python benchmarks/bench_verdict.py --suite [--rounds 3]
+    python benchmarks/bench_verdict.py --suite [--rounds 3] [--warm]
 """
 
 from __future__ import annotations
@@ -273,11 +276,18 @@ def make_test_args(tree: Tree) -> list[str]:
 
 
 def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
-    """``make test`` (``pytest -n 2``, CI=true, cold caches), before and after, interleaved."""
+    """``make test`` (``pytest -n 2``, CI=true), before and after, interleaved: every
+    run on empty caches (CI's first run), or with ``--warm`` on each tree's own cache
+    folder kept from an untimed run before the rounds (a developer's next run)."""
+    kept = {}
+
     def job(tree: Tree, addopts: str):
-        def go() -> float:
-            cache = tempfile.mkdtemp(prefix="suite-cache-", dir=scratch)
-            shutil.rmtree(tree.root / ".jax-cache", ignore_errors=True)  # the before tree's cache
+        def go(timed: bool = True) -> float:
+            if args.warm:
+                cache = kept.setdefault(tree.name, tempfile.mkdtemp(prefix="suite-cache-", dir=scratch))
+            else:
+                cache = tempfile.mkdtemp(prefix="suite-cache-", dir=scratch)
+                shutil.rmtree(tree.root / ".jax-cache", ignore_errors=True)  # the before tree's cache
             env = tree.env(cache)
             env.update(CI="true", JAX_COMPILATION_CACHE_DIR=str(Path(cache) / "jax"),
                        PYTEST_ADDOPTS=addopts)
@@ -291,12 +301,14 @@ def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
             # workers, the tests' own subprocesses): the work, less moved than the
             # wall time by the other machines sharing the host.
             cpu = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
-            shutil.rmtree(cache, ignore_errors=True)
+            if not args.warm:
+                shutil.rmtree(cache, ignore_errors=True)
             last = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
             if proc.returncode != 0:
                 raise SystemExit(f"bench_verdict: the {tree.name} suite failed:\n"
                                  + "\n".join(proc.stdout.splitlines()[-30:]))
-            print(f"  {tree.name}: {seconds:.1f} s, CPU {cpu:.0f} s ({last})", flush=True)
+            print(f"  {tree.name}{'' if timed else ' (untimed, fills its cache)'}: "
+                  f"{seconds:.1f} s, CPU {cpu:.0f} s ({last})", flush=True)
             return seconds, cpu
         return go
 
@@ -304,6 +316,9 @@ def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
     columns = {"before": job(before, "-p no:rnn_gradcheck"), "after": job(after, "")}
     seconds = {k: [] for k in columns}
     cpu = {k: [] for k in columns}
+    if args.warm:
+        for go in columns.values():
+            go(timed=False)
     for r in range(args.rounds):
         order = list(columns) if r % 2 == 0 else list(reversed(columns))
         print(f"round {r + 1}/{args.rounds}", flush=True)
@@ -315,7 +330,8 @@ def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
     ratio = med["after"] / med["before"]
     per_round = [a / b for a, b in zip(seconds["after"], seconds["before"])]
     cpu_med = {k: statistics.median(v) for k, v in cpu.items()}
-    print(f"\nmake test (its own pytest arguments, CI=true, empty caches), median of "
+    caches = "each tree's cache kept from a run before" if args.warm else "empty caches"
+    print(f"\nmake test (its own pytest arguments, CI=true, {caches}), median of "
           f"{args.rounds} round(s): before {med['before']:.1f} s, after {med['after']:.1f} s: "
           f"{ratio:.2f}x (target <= {TARGETS['suite']}x: "
           f"{'met' if ratio <= TARGETS['suite'] else 'MISSED'})")
@@ -471,7 +487,12 @@ def main(argv=None) -> None:
                     help="instead: profile one after-warm and one after-cold verdict run (--jobs 1)")
     ap.add_argument("--suite", action="store_true",
                     help="instead: time make test's pytest run, before against after, interleaved")
+    ap.add_argument("--warm", action="store_true",
+                    help="with --suite: keep each tree's compilation cache between its runs "
+                         "(filled by one untimed run each) instead of emptying it")
     args = ap.parse_args(argv)
+    if args.warm and not args.suite:
+        ap.error("--warm goes with --suite")
     if args.quick:
         args.rounds, args.examples_verdict, args.long, args.short = 1, 2, 4, 2
     if args.long <= args.short:

@@ -5,9 +5,12 @@ share one stream of cases (:func:`reference.runner.search_together`), or a
 part of them when there are too few families and dtypes to keep every worker
 busy (:func:`units`). Every worker has its *home* units: the families are
 dealt to the workers, the costliest first (:func:`homes`), and a worker's home
-is its families' float64 units, then their float32 units. ``jobs`` fresh
-``python -m reference._worker FOLDER INDEX WORKERS`` processes share the units
-through a folder: a worker takes a unit by creating ``claim-U`` exclusively
+is its families' float64 units, then their float32 units. A :class:`Pool` of
+``jobs`` fresh ``python -m reference._worker FOLDER INDEX WORKERS CALLER``
+processes share the units through a folder. They are started first: each
+imports the harness and JAX (about a second) while the caller loads the
+implementation and writes the ``task`` (``rnn-verify`` starts them before it
+imports NumPy). A worker takes a unit by creating ``claim-U`` exclusively
 (so no unit runs twice), checks it, and writes ``done-U`` (the result entries
 and the worker's notes so far). It works through its home from the front,
 then takes the other workers' remaining units from the back: a slow family
@@ -33,15 +36,19 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-__all__ = ["claim_order", "homes", "property_cost", "run_in_workers", "units"]
+__all__ = ["Pool", "claim_order", "homes", "property_cost", "run_in_workers", "units"]
 
 #: How often the caller looks for finished units (for the progress display).
 POLL_SECONDS = 0.05
+
+#: How often a started worker looks for its task (it has imported everything by then).
+TASK_POLL_SECONDS = 0.005
 
 #: Fewest units per worker: with fewer (one family, one dtype) a family's
 #: properties are split, so that no worker waits while another ends its last unit.
@@ -116,77 +123,117 @@ def claim_order(homes_, index: int) -> list[tuple[str, str, tuple]]:
     return homes_[index] + [u for home in others for u in home]
 
 
+class Pool:
+    """``workers`` fresh worker processes and the folder they share, started before
+    the work is known: each imports the harness (and JAX) while the caller loads the
+    implementation and plans the units, then waits for the ``task`` file.
+
+    ``rnn-verify`` starts its pool before it imports anything heavy itself; a pool
+    that is never given a task (the implementation did not load) is ended by
+    :meth:`close`, and a worker whose caller has gone ends by itself.
+    """
+
+    def __init__(self, workers: int, show_output: bool):
+        self.workers = workers
+        self.show_output = show_output
+        self.folder = tempfile.mkdtemp(prefix="rnn-gradcheck-")
+        self.procs: list[subprocess.Popen] = []
+        for _ in range(workers):
+            self.spawn()
+
+    def spawn(self) -> subprocess.Popen:
+        """One more worker (a replacement has an index past :attr:`workers`)."""
+        index = len(self.procs)
+        with open(os.path.join(self.folder, f"stderr-{index}"), "wb") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "reference._worker", self.folder, str(index),
+                 str(self.workers), str(os.getpid())],
+                stdout=None if self.show_output else subprocess.DEVNULL,
+                stderr=None if self.show_output else err)
+        self.procs.append(proc)
+        return proc
+
+    def close(self) -> None:
+        """End the workers still running (none, after a task) and remove the folder."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def run_in_workers(spec, workers, families, properties, dtypes, examples, seed, strict_dtype,
-                   show_output, implementation, progress):
-    """Every unit's checks in ``workers`` processes: the result entries in the
-    order of a serial run (family, property, dtype), and the notes of the
-    import and of all workers, merged."""
+                   show_output, implementation, progress, pool: Pool | None = None):
+    """Every unit's checks in ``workers`` processes (those of ``pool``, if given,
+    whose size then decides): the result entries in the order of a serial run
+    (family, property, dtype), and the notes of the import and of all workers, merged."""
     from .implementation import Note, merge_notes
 
     checks = len(families) * len(properties) * len(dtypes)
-    workers = max(1, min(workers, checks))
+    if pool is None:
+        with Pool(max(1, min(workers, checks)), show_output) as pool:
+            return run_in_workers(spec, workers, families, properties, dtypes, examples, seed,
+                                  strict_dtype, show_output, implementation, progress, pool)
+    workers, folder, procs = pool.workers, pool.folder, pool.procs
     plan = units(families, properties, dtypes, workers, property_cost(implementation))
     if progress:
         progress.begin(checks)
-    with tempfile.TemporaryDirectory(prefix="rnn-gradcheck-") as folder:
-        _write(os.path.join(folder, "task"), {
-            "spec": spec, "units": plan, "homes": homes(plan, workers),
-            "examples": examples, "seed": seed, "strict_dtype": strict_dtype,
-            "show_output": show_output})
+    _write(os.path.join(folder, "task"), {
+        "spec": spec, "units": plan, "homes": homes(plan, workers),
+        "examples": examples, "seed": seed, "strict_dtype": strict_dtype,
+        "show_output": show_output})
 
-        def spawn(index: int) -> subprocess.Popen:
-            with open(os.path.join(folder, f"stderr-{index}"), "wb") as err:
-                return subprocess.Popen(
-                    [sys.executable, "-m", "reference._worker", folder, str(index), str(workers)],
-                    stdout=None if show_output else subprocess.DEVNULL,
-                    stderr=None if show_output else err)
-
-        procs = [spawn(index) for index in range(workers)]
-        done: dict[int, dict] = {}
-        split: set[int] = set()  # units a worker ended in, handed out again property by property
-        handled: set[int] = set()
-        while True:
-            for u, (_, _, props) in enumerate(plan):
-                if u not in done and os.path.exists(os.path.join(folder, f"done-{u}")):
-                    done[u] = _read(os.path.join(folder, f"done-{u}"))
-                    if progress:
-                        progress.advance_overall(len(props))
-            # A worker that ended early (the implementation ended its process or
-            # crashed in C code) is replaced while units nobody took remain (at most
-            # one replacement per unit, so workers that die at start-up end the run).
-            # The unit it ended in is handed out again one property at a time, so
-            # that only the properties that end a process fail.
-            for index, proc in enumerate(procs):
-                if index in handled or proc.poll() in (None, 0):
-                    continue
-                handled.add(index)
-                u = _held(folder, index, len(plan))
-                if u is not None and len(plan[u][2]) > 1:
-                    family, dtype, props = plan[u]
-                    split.add(u)
-                    plan += [(family, dtype, (prop,)) for prop in props]
-                    _write(os.path.join(folder, "task"), {**_read(os.path.join(folder, "task")),
-                                                          "units": plan, "homes": homes(plan, workers)})
-                if len(procs) < workers + len(plan) and any(
-                        not os.path.exists(os.path.join(folder, f"claim-{u}"))
-                        for u in range(len(plan))):
-                    procs.append(spawn(len(procs)))
-            if len(done) + len(split) == len(plan) or all(p.poll() is not None for p in procs):
-                break
-            time.sleep(POLL_SECONDS)
-        for proc in procs:  # a worker ends as soon as it has written its last unit
-            proc.wait()
-        entries, worker_notes = {}, []
-        for u, (family, dtype, props) in enumerate(plan):
-            if u in done:
-                results = done[u]["results"]
-                worker_notes += done[u]["notes"]
-            elif u in split:
+    done: dict[int, dict] = {}
+    split: set[int] = set()  # units a worker ended in, handed out again property by property
+    handled: set[int] = set()
+    while True:
+        for u, (_, _, props) in enumerate(plan):
+            if u not in done and os.path.exists(os.path.join(folder, f"done-{u}")):
+                done[u] = _read(os.path.join(folder, f"done-{u}"))
+                if progress:
+                    progress.advance_overall(len(props))
+        # A worker that ended early (the implementation ended its process or
+        # crashed in C code) is replaced while units nobody took remain (at most
+        # one replacement per unit, so workers that die at start-up end the run).
+        # The unit it ended in is handed out again one property at a time, so
+        # that only the properties that end a process fail.
+        for index, proc in enumerate(procs):
+            if index in handled or proc.poll() in (None, 0):
                 continue
-            else:
-                why = _death(folder, procs, u, plan)
-                results = [_died(family, prop, dtype, why) for prop in props]
-            entries.update(((r["family"], r["property"], r["dtype"]), r) for r in results)
+            handled.add(index)
+            u = _held(folder, index, len(plan))
+            if u is not None and len(plan[u][2]) > 1:
+                family, dtype, props = plan[u]
+                split.add(u)
+                plan += [(family, dtype, (prop,)) for prop in props]
+                _write(os.path.join(folder, "task"), {**_read(os.path.join(folder, "task")),
+                                                      "units": plan, "homes": homes(plan, workers)})
+            if len(procs) < workers + len(plan) and any(
+                    not os.path.exists(os.path.join(folder, f"claim-{u}"))
+                    for u in range(len(plan))):
+                pool.spawn()
+        if len(done) + len(split) == len(plan) or all(p.poll() is not None for p in procs):
+            break
+        time.sleep(POLL_SECONDS)
+    for proc in procs:  # a worker ends as soon as it has written its last unit
+        proc.wait()
+    entries, worker_notes = {}, []
+    for u, (family, dtype, props) in enumerate(plan):
+        if u in done:
+            results = done[u]["results"]
+            worker_notes += done[u]["notes"]
+        elif u in split:
+            continue
+        else:
+            why = _death(folder, procs, u, plan)
+            results = [_died(family, prop, dtype, why) for prop in props]
+        entries.update(((r["family"], r["property"], r["dtype"]), r) for r in results)
     notes = merge_notes([n.as_dict() for n in implementation.notes] + worker_notes)
     results = [entries[f, p, d] for f in families for p in properties for d in dtypes]
     return results, [Note(**n) for n in notes]
@@ -251,15 +298,22 @@ def _claim(folder: str, unit: int, index: int) -> bool:
     return True
 
 
-def main(folder: str, index: str, workers: str) -> None:
-    """Worker ``index`` of ``workers`` (a replacement has an index past them): take
-    units until none is left."""
-    from . import compilation_cache
+def main(folder: str, index: str, workers: str, caller: str) -> None:
+    """Worker ``index`` of ``workers`` (a replacement has an index past them), started
+    by process ``caller``: import the harness, wait for the task, take units until
+    none is left."""
+    from . import compilation_cache, diagnose, runner  # noqa: F401 - the harness and JAX, now
     from .api import _implementation
     from .report import run
 
-    task = _read(os.path.join(folder, "task"))
     compilation_cache.enable()
+    path = os.path.join(folder, "task")
+    while not os.path.exists(path):
+        if os.getppid() != int(caller):  # the caller has gone without a task
+            shutil.rmtree(folder, ignore_errors=True)
+            os._exit(0)
+        time.sleep(TASK_POLL_SECONDS)
+    task = _read(path)
     implementation, _ = _implementation(task["spec"], strict_dtype=task["strict_dtype"],
                                         show_output=task["show_output"])
     implementation.notes.clear()  # the import's own notes come from the caller
@@ -280,4 +334,4 @@ def main(folder: str, index: str, workers: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -28,15 +28,15 @@ from . import compilation_cache
 from .families import FAMILIES
 from .implementation import Implementation, ImplementationError, load_implementation
 from .report import build_report, run, without_points
-from .selection import DTYPES, IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
+from .selection import (
+    DEFAULT_EXAMPLES,
+    DEFAULT_SEED,
+    DTYPES,
+    IMPLEMENTATION_PROPERTY_NAMES,
+    PROPERTY_NAMES,
+)
 
 __all__ = ["DEFAULT_EXAMPLES", "DEFAULT_SEED", "DTYPES", "Failure", "Report", "check"]
-
-#: Examples per property, family and dtype, and the seed, when neither the
-#: caller nor a baseline gives them.
-DEFAULT_EXAMPLES = 50
-DEFAULT_SEED = 0
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -171,7 +171,7 @@ class Report:
 def check(impl, *, families=None, dtypes=None, examples: int | None = None,
           seed: int | None = None, strict_dtype: bool = False, properties=None,
           check_oracle: bool = False, show_output: bool = False, baseline=None,
-          jobs: int = 1, progress=None) -> Report:
+          jobs: int = 1, progress=None, _pool=None) -> Report:
     """Check an implementation of the API against autodiff; return the :class:`Report`.
 
     Parameters
@@ -210,6 +210,9 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
         loaded in a worker: a module or a mapping is checked in this process.
     progress : optional
         A :class:`reference.render.Progress` (the command line's live bar).
+    _pool : optional
+        Internal: ``rnn-verify``'s worker processes (a :class:`reference._worker.Pool`),
+        started before it imported the harness; their number replaces ``jobs``.
 
     Raises
     ------
@@ -239,13 +242,14 @@ def check(impl, *, families=None, dtypes=None, examples: int | None = None,
                                             show_output=bool(show_output))
     started = _dt.datetime.now(_dt.timezone.utc)
     checks = len(families) * len(properties) * len(dtypes)
-    workers = min(jobs, checks) if isinstance(impl, (str, os.PathLike)) else 1
-    if workers > 1:  # each worker switches the compilation cache on; this process needs no JAX
+    by_path = isinstance(impl, (str, os.PathLike))
+    if by_path and (_pool is not None or min(jobs, checks) > 1):
+        # Each worker switches the compilation cache on; this process needs no JAX.
         from ._worker import run_in_workers
 
-        results, notes = run_in_workers(os.fspath(impl), workers, families, properties, dtypes,
+        results, notes = run_in_workers(os.fspath(impl), jobs, families, properties, dtypes,
                                         examples, seed, bool(strict_dtype), bool(show_output),
-                                        implementation, progress)
+                                        implementation, progress, _pool)
     else:
         compilation_cache.enable()
         results = run(implementation, families, properties, dtypes, examples, seed, progress)

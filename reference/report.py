@@ -18,6 +18,7 @@ import platform
 import numpy as np
 
 from .compare import FLOAT32, FLOAT64
+from .selection import BASELINE_FACTOR
 
 __all__ = [
     "BASELINE_FACTOR",
@@ -32,12 +33,6 @@ __all__ = [
 
 #: Version of the JSON report's schema (``reference/report_schema.json``).
 SCHEMA_VERSION = 1
-
-#: A key regresses when its largest error-to-tolerance ratio grows past this
-#: factor over the baseline. Reordering a sum or changing a BLAS kernel moves the
-#: worst error by about 2x on a fixed sweep; a numerically worse formula (a
-#: naive softmax, ``1 - tanh**2`` from a float32 ``tanh``) by 100x or more.
-BASELINE_FACTOR = 10.0
 
 #: Errors below this many ulps never count as a regression: at that size their
 #: growth says nothing (a different BLAS blocking moves them). As a ratio to the

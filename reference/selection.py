@@ -8,11 +8,22 @@ import that its registry has exactly these names, in this order.
 
 from __future__ import annotations
 
-__all__ = ["DTYPES", "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_COST",
+__all__ = ["BASELINE_FACTOR", "DEFAULT_EXAMPLES", "DEFAULT_SEED", "DTYPES", "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_COST",
            "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_PROGRAMS", "PROPERTY_ROLES",
            "skip_reason"]
 
 DTYPES = ("float64", "float32")
+
+#: Examples per property, family and dtype, and the seed, when neither the
+#: caller nor a baseline gives them.
+DEFAULT_EXAMPLES = 50
+DEFAULT_SEED = 0
+
+#: A key regresses when its largest error-to-tolerance ratio grows past this
+#: factor over the baseline (:mod:`reference.report`). Reordering a sum or changing
+#: a BLAS kernel moves the worst error by about 2x on a fixed sweep; a numerically
+#: worse formula (a naive softmax, ``1 - tanh**2`` from a float32 ``tanh``) by 100x or more.
+BASELINE_FACTOR = 10.0
 
 #: Every property, in the order of the report.
 PROPERTY_NAMES = ("cell_forward", "forward", "cell_backward", "backward", "short_da",

@@ -16,16 +16,23 @@ regresses past the baseline), 2 for bad arguments or an unimportable module.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
 
-from .api import DEFAULT_EXAMPLES, DEFAULT_SEED, Report, check, read_baseline
+# Light imports only: the worker processes are started before NumPy, the
+# implementation or the harness is imported here (:func:`main`).
+from ._worker import Pool
 from .families import FAMILIES
-from .implementation import ImplementationError
-from .render import Progress, render
-from .report import BASELINE_FACTOR
-from .selection import DTYPES, IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
+from .selection import (
+    BASELINE_FACTOR,
+    DEFAULT_EXAMPLES,
+    DEFAULT_SEED,
+    DTYPES,
+    IMPLEMENTATION_PROPERTY_NAMES,
+    PROPERTY_NAMES,
+)
 
 __all__ = ["main"]
 
@@ -98,22 +105,32 @@ _dtypes = _listed("dtype", DTYPES)
 def main(argv=None) -> int:
     ap = _parser()
     args = ap.parse_args(argv)
-    baseline = None
-    if args.baseline is not None:
+    jobs = args.jobs or _cores()
+    with contextlib.ExitStack() as stack:
+        # The workers import the harness and JAX while this process loads the
+        # implementation and plans the checks.
+        pool = stack.enter_context(Pool(jobs, args.show_output)) if jobs > 1 else None
+        from .api import check, read_baseline
+        from .implementation import ImplementationError
+        from .render import Progress
+
+        baseline = None
+        if args.baseline is not None:
+            try:
+                baseline = read_baseline(args.baseline)
+            except ValueError as exc:
+                ap.exit(2, f"rnn-verify: error: {exc}\n")
+        progress = Progress(enabled=not args.no_progress and sys.stderr.isatty())
         try:
-            baseline = read_baseline(args.baseline)
-        except ValueError as exc:
+            report = check(args.impl, families=args.families, dtypes=args.dtypes,
+                           examples=args.examples, seed=args.seed, strict_dtype=args.strict_dtype,
+                           properties=args.properties, check_oracle=args.check_oracle,
+                           show_output=args.show_output, baseline=baseline, jobs=jobs,
+                           progress=progress, _pool=pool)
+        except ImplementationError as exc:
             ap.exit(2, f"rnn-verify: error: {exc}\n")
-    progress = Progress(enabled=not args.no_progress and sys.stderr.isatty())
-    try:
-        report = check(args.impl, families=args.families, dtypes=args.dtypes, examples=args.examples,
-                       seed=args.seed, strict_dtype=args.strict_dtype, properties=args.properties,
-                       check_oracle=args.check_oracle, show_output=args.show_output,
-                       baseline=baseline, jobs=args.jobs or _cores(), progress=progress)
-    except ImplementationError as exc:
-        ap.exit(2, f"rnn-verify: error: {exc}\n")
-    finally:
-        progress.stop()
+        finally:
+            progress.stop()
     _write(report, args)
     return report.exit_status
 
@@ -126,7 +143,9 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _write(report: Report, args: argparse.Namespace) -> None:
+def _write(report, args: argparse.Namespace) -> None:
+    from .render import render
+
     render(report.data)
     if args.json:
         report.to_json(args.json)

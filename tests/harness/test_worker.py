@@ -1,14 +1,20 @@
-"""How ``reference.check(jobs=N)`` cuts the work into units and deals them to workers."""
+"""How ``reference.check(jobs=N)`` cuts the work into units and deals them to workers,
+and how its worker processes start and end."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import time
 import types
 from pathlib import Path
 
 import pytest
 
 import manual_rnn
-from reference._worker import claim_order, homes, property_cost, units
+from reference._worker import Pool, claim_order, homes, property_cost, units
 from reference.implementation import Implementation, load_implementation
 from reference.selection import DTYPES, IMPLEMENTATION_PROPERTY_NAMES, PROPERTY_NAMES
 
@@ -74,3 +80,41 @@ def test_properties_that_will_be_skipped_weigh_nothing_in_the_split():
     assert len(plan) == 4 and max(loads) - min(loads) <= largest, (plan, loads)
     for _, _, props in plan:  # in the report's order
         assert list(props) == [p for p in IMPLEMENTATION_PROPERTY_NAMES if p in props]
+
+
+def _ended(pid: int) -> bool:
+    """The process is gone (or a zombie nobody has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_a_pool_never_given_a_task_is_ended_and_leaves_no_folder():
+    """``rnn-verify`` starts its workers before it loads the implementation; when the
+    load fails, closing the pool ends them and removes their folder."""
+    pool = Pool(2, show_output=False)
+    assert [p.poll() for p in pool.procs] == [None, None]  # waiting for the task
+    pool.close()
+    assert all(p.returncode is not None for p in pool.procs)
+    assert not os.path.exists(pool.folder)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_a_worker_ends_by_itself_when_its_caller_has_gone():
+    """A caller killed before it wrote the task leaves no worker behind."""
+    caller = subprocess.run(
+        [sys.executable, "-c", "import os\nfrom reference._worker import Pool\n"
+         "pool = Pool(1, show_output=False)\nprint(pool.procs[0].pid, pool.folder, flush=True)\n"
+         "os._exit(0)"], capture_output=True, text=True, timeout=60)
+    pid, folder = caller.stdout.split()
+    deadline = time.monotonic() + 120  # it notices once it has imported JAX
+    while not _ended(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ended, left = _ended(int(pid)), os.path.exists(folder)
+    if not ended:
+        os.kill(int(pid), 9)
+    shutil.rmtree(folder, ignore_errors=True)
+    assert ended, f"worker {pid} still runs without its caller"
+    assert not left, "the worker left its folder behind"

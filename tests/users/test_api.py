@@ -65,10 +65,12 @@ def test_a_module_and_a_mapping_give_the_verdict_of_the_path(tmp_path):
 
 
 def test_the_command_line_and_check_agree(tmp_path, capsys):
+    """The command line's workers, started before it loads anything, give the
+    verdicts of a check in one process."""
     path = str(CORPUS / "vectorized.py")
     json_path = tmp_path / "cli.json"
     code = verify.main(["--impl", path, "--families", "gru", "--examples", "4", "--no-progress",
-                        "--json", str(json_path)])
+                        "--jobs", "2", "--json", str(json_path)])
     capsys.readouterr()
     cli = json.loads(json_path.read_text())
     api = reference.check(path, families=["gru"], examples=4).data
