@@ -40,8 +40,9 @@ run of a minute or two (its figures are not measurements).
 ``CI=true`` (``make test``), of the before tree against this one, interleaved,
 each run on empty compilation caches (as on CI; with ``--warm``, each tree keeps
 its cache folder, filled by one untimed run, as a developer's next run does;
-JAX's own ``JAX_COMPILATION_CACHE_DIR`` is set for the before tree too): target
-this tree <= 0.7x. The
+the before tree's ``tests/conftest.py`` already kept its compiled programs, in
+the folder ``JAX_COMPILATION_CACHE_DIR`` names, which is set for it here):
+target this tree <= 0.7x. The
 before tree runs from its folder with its own ``pyproject.toml`` and
 ``conftest.py``, and with this tree's pytest plugin switched off
 (``PYTEST_ADDOPTS=-p no:rnn_gradcheck``, which reaches the pytest processes
