@@ -18,6 +18,14 @@ JAX nor the harness) unless an implementation is named:
 - ``--rnn-check-oracle`` (ini ``rnn_check_oracle``): also check the JAX
   reference itself against finite differences (it judges the oracle, not the
   implementation; this project's own suite turns it on).
+- ``--rnn-search-alone`` (ini ``rnn_search_alone``): each property's test
+  searches its own cases. By default the tests of one family and dtype share
+  one search (:mod:`reference.pytest_suite`), run by the first of them, so
+  the others call nothing of the implementation themselves: a tool that
+  records which test calls which function, and later runs only those tests
+  (mutmut; ``pytest-testmon``), would then never rerun the test that checks
+  a function, and a broken gradient would pass. On by itself under mutmut
+  (its ``MUTANT_UNDER_TEST`` variable is set).
 
 The Hypothesis profile is chosen as for this project's suite
 (``HYPOTHESIS_PROFILE``; ``ci`` under ``CI``; :mod:`reference.profiles`) and
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +50,9 @@ MARKER = "rnn_gradcheck"
 _NOTE = "rnn_gradcheck_note"
 _DIST = "rnn_gradcheck_dist"
 _DTYPES = ("float64", "float32")
+
+#: Set by mutmut in every test run it starts (``--rnn-search-alone`` is then on).
+MUTMUT_VARIABLE = "MUTANT_UNDER_TEST"
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class Options:
     show_output: bool
     check_oracle: bool
     from_command_line: bool
+    search_alone: bool = False
 
 
 def pytest_addoption(parser):
@@ -73,6 +86,11 @@ def pytest_addoption(parser):
     group.addoption("--rnn-check-oracle", dest="rnn_check_oracle", action="store_true",
                     default=None, help="also check the JAX reference against finite differences "
                     "(ini: rnn_check_oracle)")
+    group.addoption("--rnn-search-alone", dest="rnn_search_alone", action="store_true",
+                    default=None, help="each property's test draws and searches its own cases, "
+                    "no search shared by a family and dtype's tests: for tools that map what "
+                    "each test calls, such as mutation testers (on by itself under mutmut; "
+                    "ini: rnn_search_alone)")
     parser.addini("rnn_impl", "implementation the property suite checks (as --rnn-impl)", default="")
     parser.addini("rnn_families", "families the property suite checks (as --rnn-families)",
                   default="")
@@ -80,6 +98,7 @@ def pytest_addoption(parser):
     parser.addini("rnn_strict_dtype", "as --rnn-strict-dtype", type="bool", default=False)
     parser.addini("rnn_show_output", "as --rnn-show-output", type="bool", default=False)
     parser.addini("rnn_check_oracle", "as --rnn-check-oracle", type="bool", default=False)
+    parser.addini("rnn_search_alone", "as --rnn-search-alone", type="bool", default=False)
 
 
 def options(config) -> Options:
@@ -95,7 +114,8 @@ def options(config) -> Options:
 
     return Options(impl=impl, families=families, dtypes=dtypes, strict_dtype=flag("strict_dtype"),
                    show_output=flag("show_output"), check_oracle=flag("check_oracle"),
-                   from_command_line=from_command_line)
+                   from_command_line=from_command_line,
+                   search_alone=flag("search_alone") or MUTMUT_VARIABLE in os.environ)
 
 
 def _names(config, what: str, known) -> tuple[str, ...] | None:

@@ -27,7 +27,7 @@ from hypothesis import Phase, given, settings
 from . import oracle
 from .families import FAMILIES
 from .profiles import suite_settings
-from .pytest_plugin import whole_groups
+from .pytest_plugin import options, whole_groups
 from .properties import PROPERTIES, PropertyFailure, PropertySkipped, compare_results
 from .runner import Outcome, search_together
 from .running import run_cell_backward, run_cell_forward
@@ -95,10 +95,10 @@ def _shared_outcome(request, impl, prop: str, family: str, dtype: str):
     and sent to the oracle once, not once per property. Under pytest-xdist,
     only some splits keep a family and dtype's tests in one worker
     (:func:`reference.pytest_plugin.whole_groups`); with any other, each test
-    searches alone.
+    searches alone, as each does with ``--rnn-search-alone`` (and under mutmut).
     """
     config = request.config
-    if not whole_groups(request.node):
+    if options(config).search_alone or not whole_groups(request.node):
         return None
     shared = request.session.stash.setdefault(_SHARED, {})  # this session's implementation only
     key = (family, dtype)

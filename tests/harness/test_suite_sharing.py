@@ -100,3 +100,41 @@ def test_a_second_session_in_one_process_checks_its_own_implementation(tmp_path)
                            "-k", "test_property and backward"], cwd=repo, capture_output=True,
                           text=True, timeout=600, env={**os.environ, "CI": "true"})
     assert "EXIT CODES [0, 1]" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+RECORDING = '''
+import os
+from seed_rnn_fixed import rnn_forward, rnn_backward as _backward
+
+def rnn_backward(da, caches):
+    """Right, and writes down which test called it."""
+    with open("calls.txt", "a") as f:
+        f.write(os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0] + "\\n")
+    return _backward(da, caches)
+'''
+
+
+@pytest.mark.parametrize("how", ["shared", "--rnn-search-alone", "under mutmut"])
+def test_searching_alone_each_test_calls_what_it_checks(tmp_path, how):
+    """A mutation tester records which test calls which function, and later reruns
+    only those: with the shared search, the first test of the group makes every
+    call and ``backward``'s own test none, so a broken ``rnn_backward`` would never
+    be rerun by the test that checks it. Searching alone (the option, or by itself
+    under mutmut) each test calls what it checks."""
+    repo = _user_repo(tmp_path, CORPUS / "seed_rnn_fixed.py")
+    (repo / "seed_rnn_fixed.py").write_text((repo / "my_rnn.py").read_text())
+    (repo / "my_rnn.py").write_text(RECORDING)
+    args = ["--rnn-search-alone"] if how == "--rnn-search-alone" else []
+    env = {"CI": "true", "MUTANT_UNDER_TEST": "stats"} if how == "under mutmut" else {"CI": "true"}
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "MUTANT_UNDER_TEST")}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "--rnn-impl", "my_rnn.py", *NARROW, *args,
+                           "-k", "test_property and (forward or backward)"],
+                          capture_output=True, text=True, cwd=repo, timeout=600,
+                          env={**environment, **env})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    callers = {line.rsplit("::", 1)[-1] for line in (repo / "calls.txt").read_text().split()}
+    # The module has no cell functions: the group's tests that run are forward's
+    # and backward's, forward's first.
+    expected = "forward" if how == "shared" else "backward"
+    assert callers == {f"test_property[rnn-{expected}-float64]"}, callers
