@@ -285,7 +285,9 @@ def suite(args, before: Tree, after: Tree, scratch: Path) -> None:
     def job(tree: Tree, addopts: str):
         def go(timed: bool = True) -> float:
             if args.warm:
-                cache = kept.setdefault(tree.name, tempfile.mkdtemp(prefix="suite-cache-", dir=scratch))
+                if tree.name not in kept:
+                    kept[tree.name] = tempfile.mkdtemp(prefix="suite-cache-", dir=scratch)
+                cache = kept[tree.name]
             else:
                 cache = tempfile.mkdtemp(prefix="suite-cache-", dir=scratch)
                 shutil.rmtree(tree.root / ".jax-cache", ignore_errors=True)  # the before tree's cache

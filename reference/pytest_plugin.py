@@ -66,7 +66,7 @@ class Options:
     show_output: bool
     check_oracle: bool
     from_command_line: bool
-    search_alone: bool = False
+    search_alone: bool
 
 
 def pytest_addoption(parser):

@@ -5,9 +5,10 @@ searches alone; this runner does the same for ``rnn-verify`` and for tests
 that must *find* a failure (the fault catalog): :func:`search` drives one
 property function, lets Hypothesis shrink a failure to its minimal case, and
 returns that case, the failure message, the number of examples run and the
-largest error seen per gradient key. :func:`search_together` gives the same outcomes for several properties of
-one family and dtype from one stream of cases (what ``rnn-verify`` runs, and
-the pytest suite when a family and dtype's tests run in one process).
+largest error seen per gradient key. :func:`search_together` gives the same
+outcomes for several properties of one family and dtype from one stream of
+cases (what ``rnn-verify`` runs, and the pytest suite when a family and
+dtype's tests run in one process).
 """
 
 from __future__ import annotations

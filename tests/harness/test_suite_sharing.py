@@ -126,12 +126,8 @@ def test_searching_alone_each_test_calls_what_it_checks(tmp_path, how):
     (repo / "my_rnn.py").write_text(RECORDING)
     args = ["--rnn-search-alone"] if how == "--rnn-search-alone" else []
     env = {"CI": "true", "MUTANT_UNDER_TEST": "stats"} if how == "under mutmut" else {"CI": "true"}
-    environment = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "MUTANT_UNDER_TEST")}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                           "--rnn-impl", "my_rnn.py", *NARROW, *args,
-                           "-k", "test_property and (forward or backward)"],
-                          capture_output=True, text=True, cwd=repo, timeout=600,
-                          env={**environment, **env})
+    proc = _pytest(repo, "-q", "--rnn-impl", "my_rnn.py", *NARROW, *args,
+                   "-k", "test_property and (forward or backward)", env=env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     callers = {line.rsplit("::", 1)[-1] for line in (repo / "calls.txt").read_text().split()}
     # The module has no cell functions: the group's tests that run are forward's

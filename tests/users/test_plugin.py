@@ -46,7 +46,10 @@ def _user_repo(tmp_path: Path, module: Path, pyproject: str | None = None) -> Pa
 
 
 def _pytest(repo: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    # As a user's shell has it: none of the outer run's pytest options, and not
+    # mutmut's variable (under which the plugin searches alone).
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("PYTEST_ADDOPTS", "MUTANT_UNDER_TEST")}
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfEs", *args],
                           capture_output=True, text=True, cwd=repo, env=environment, timeout=600)
