@@ -38,6 +38,7 @@ from .selection import (
 
 __all__ = ["DEFAULT_EXAMPLES", "DEFAULT_SEED", "DTYPES", "Failure", "Report", "check"]
 
+
 @dataclass(frozen=True)
 class Failure:
     """One failed check: which property, family and dtype, on which minimal case.

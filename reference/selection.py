@@ -9,7 +9,8 @@ import that its registry has exactly these names, in this order.
 from __future__ import annotations
 
 __all__ = ["BASELINE_FACTOR", "DEFAULT_EXAMPLES", "DEFAULT_SEED", "DTYPES",
-           "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_COST", "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_PROGRAMS", "PROPERTY_ROLES",
+           "IMPLEMENTATION_PROPERTY_NAMES", "ORACLE_PROPERTY_NAMES", "PROPERTY_COST",
+           "PROPERTY_DTYPES", "PROPERTY_NAMES", "PROPERTY_PROGRAMS", "PROPERTY_ROLES",
            "skip_reason"]
 
 DTYPES = ("float64", "float32")
